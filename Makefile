@@ -1,0 +1,36 @@
+# Two entry points for a fresh clone: `make study` and `make test`.
+# Offline, point OFFLINE_DATA at a folder holding fashion-mnist/ and california-housing/
+# (e.g. `make study OFFLINE_DATA=../shared/data`); online, the first run downloads them.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+OFFLINE_DATA ?=
+PIPELINE ?= regularization
+export KEDRO_DISABLE_TELEMETRY ?= true
+
+.PHONY: setup raw-data study test lint
+
+$(BIN)/kedro: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+setup: $(BIN)/kedro
+
+raw-data:
+ifneq ($(OFFLINE_DATA),)
+	mkdir -p data/01_raw/fashion-mnist data/01_raw/california-housing
+	cp -f $(OFFLINE_DATA)/fashion-mnist/*.gz data/01_raw/fashion-mnist/
+	cp -f $(OFFLINE_DATA)/california-housing/cal_housing.data data/01_raw/california-housing/
+endif
+
+study: setup raw-data
+	$(BIN)/kedro run --pipeline=$(PIPELINE)
+
+test: setup raw-data
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check src tests

@@ -1,0 +1,11 @@
+"""Error types raised for raw data: each message says what is wrong and what to do."""
+
+from kedro.io import DatasetError
+
+
+class RawDataError(DatasetError):
+    """A raw file exists but is not what the project expects (corrupt, wrong format)."""
+
+
+class RawDataMissingError(RawDataError):
+    """Raw files are missing and could not be downloaded."""

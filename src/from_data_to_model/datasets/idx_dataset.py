@@ -1,0 +1,172 @@
+"""Fashion-MNIST's IDX ``.gz`` files as a Kedro dataset of numpy arrays."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import logging
+import zlib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from kedro.io import AbstractDataset, DatasetError
+
+from .download import download
+from .errors import RawDataError, RawDataMissingError
+
+logger = logging.getLogger(__name__)
+
+KERAS_MIRROR = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
+
+SPLIT_FILES = {
+    "train": ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
+    "test": ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"),
+}
+
+# sha256 of the *decompressed* IDX bytes: gzip headers differ between honest copies.
+IDX_SHA256 = {
+    "train-images-idx3-ubyte.gz": "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
+    "train-labels-idx1-ubyte.gz": "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
+    "t10k-images-idx3-ubyte.gz": "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
+    "t10k-labels-idx1-ubyte.gz": "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
+}
+
+IMAGES_MAGIC = 2051  # unsigned bytes, 3 dimensions
+LABELS_MAGIC = 2049  # unsigned bytes, 1 dimension
+
+
+def read_idx(path: Path, expected_magic: int) -> np.ndarray:
+    """Read one gzipped IDX file of unsigned bytes into an array of its stated shape.
+
+    Raises:
+        RawDataError: not gzip, truncated, wrong magic number, or a size that does
+            not match the dimensions in the header.
+    """
+    try:
+        with gzip.open(path, "rb") as f:
+            raw = f.read()
+    except (OSError, EOFError, zlib.error) as exc:
+        raise RawDataError(f"{path}: not a readable gzip file ({exc}). Replace it.") from None
+    if len(raw) < 4:
+        raise RawDataError(f"{path}: {len(raw)} bytes, too short for an IDX header.")
+    magic = int.from_bytes(raw[:4], "big")
+    if magic != expected_magic:
+        raise RawDataError(
+            f"{path}: IDX magic number {magic}, expected {expected_magic} "
+            f"({'images' if expected_magic == IMAGES_MAGIC else 'labels'} file). "
+            "Is it the right file?"
+        )
+    ndim = raw[3]
+    header_size = 4 + 4 * ndim
+    if len(raw) < header_size:
+        raise RawDataError(f"{path}: truncated IDX header.")
+    shape = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
+    expected_size = header_size + int(np.prod(shape))
+    if len(raw) != expected_size:
+        raise RawDataError(
+            f"{path}: {len(raw) - header_size} data bytes, the header's dimensions {shape} "
+            f"need {expected_size - header_size}. The file is truncated or corrupt: replace it."
+        )
+    return np.frombuffer(raw, dtype=np.uint8, offset=header_size).reshape(shape)
+
+
+class FashionMnistDataset(AbstractDataset[None, dict[str, np.ndarray]]):
+    """One split of Fashion-MNIST: ``{"images": (n, 28, 28) uint8, "labels": (n,) uint8}``.
+
+    Reads the IDX ``.gz`` files from ``path``. Missing files are downloaded from
+    ``mirror`` (the one Keras uses) and checked against the decompressed content's
+    sha256; offline, one ``RawDataMissingError`` names the files and where to get them.
+
+    Example catalog entry::
+
+        fashion_mnist_raw_train:
+          type: from_data_to_model.datasets.FashionMnistDataset
+          path: data/01_raw/fashion-mnist
+          split: train
+    """
+
+    def __init__(
+        self,
+        *,
+        path: str,
+        split: str = "train",
+        mirror: str | None = KERAS_MIRROR,
+        num_classes: int = 10,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        if split not in SPLIT_FILES:
+            raise DatasetError(f"split must be one of {sorted(SPLIT_FILES)}, got {split!r}.")
+        self._path = Path(path)
+        self._split = split
+        self._mirror = mirror
+        self._num_classes = num_classes
+        self.metadata = metadata
+
+    def _describe(self) -> dict[str, Any]:
+        return {"path": str(self._path), "split": self._split, "mirror": self._mirror}
+
+    def _exists(self) -> bool:
+        return all((self._path / name).is_file() for name in SPLIT_FILES[self._split])
+
+    def save(self, data: Any) -> None:
+        raise DatasetError("FashionMnistDataset is read-only: raw data is never overwritten.")
+
+    def load(self) -> dict[str, np.ndarray]:
+        self._download_missing()
+        images_file, labels_file = (self._path / name for name in SPLIT_FILES[self._split])
+        images = read_idx(images_file, IMAGES_MAGIC)
+        labels = read_idx(labels_file, LABELS_MAGIC)
+        if images.ndim != 3 or labels.ndim != 1:
+            raise RawDataError(
+                f"{images_file}, {labels_file}: expected 3-D images and 1-D labels, "
+                f"got shapes {images.shape} and {labels.shape}."
+            )
+        if len(images) != len(labels):
+            raise RawDataError(
+                f"{images_file} holds {len(images)} images but {labels_file} holds "
+                f"{len(labels)} labels: the two files are not a pair."
+            )
+        if labels.size and labels.max() >= self._num_classes:
+            raise RawDataError(
+                f"{labels_file}: label {int(labels.max())} outside 0..{self._num_classes - 1}."
+            )
+        return {"images": images, "labels": labels}
+
+    def _download_missing(self) -> None:
+        missing = [n for n in SPLIT_FILES[self._split] if not (self._path / n).is_file()]
+        failures = []
+        for name in missing:
+            if self._mirror is None:
+                failures.append(f"{name}: downloads are disabled (mirror: null)")
+                continue
+            try:
+                download(self._mirror + name, self._path / name)
+            except OSError as exc:
+                failures.append(str(exc))
+                continue
+            self._verify_download(self._path / name)
+        if failures:
+            names = ", ".join(missing)
+            raise RawDataMissingError(
+                f"Fashion-MNIST file(s) missing: {names}. Put them in '{self._path}/'. "
+                f"Downloading them failed ({'; '.join(failures)}). Get them from "
+                f"{self._mirror or KERAS_MIRROR}<file>, from Debian's package "
+                "'dataset-fashion-mnist' (/usr/share/datasets/fashion-mnist/), "
+                "or any copy of the official Fashion-MNIST distribution."
+            )
+
+    @staticmethod
+    def _verify_download(path: Path) -> None:
+        try:
+            with gzip.open(path, "rb") as f:
+                digest = hashlib.sha256(f.read()).hexdigest()
+        except (OSError, EOFError, zlib.error):
+            digest = "unreadable gzip"
+        if digest != IDX_SHA256[path.name]:
+            path.unlink()
+            raise RawDataError(
+                f"Downloaded {path.name} does not match the official Fashion-MNIST content "
+                f"(sha256 {digest}); it was deleted. Try again or provide the file by hand."
+            )
+        logger.info("Verified %s (decompressed sha256 matches)", path.name)

@@ -1,0 +1,54 @@
+"""Nodes turning raw files into validated intermediate data."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+logger = logging.getLogger(__name__)
+
+HOUSING_TARGET = "MedHouseVal"
+
+
+def prepare_fashion_mnist(
+    raw: dict[str, np.ndarray], num_classes: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Flatten the images to rows of pixels and one-hot encode the labels.
+
+    Args:
+        raw: ``{"images": (n, h, w) uint8, "labels": (n,) uint8}`` from the IDX dataset.
+        num_classes: width of the one-hot encoding.
+
+    Returns:
+        ``(n, h*w)`` uint8 images and ``(n, num_classes)`` float32 one-hot labels.
+    """
+    images, labels = raw["images"], raw["labels"]
+    flat = images.reshape(len(images), -1)
+    one_hot = np.eye(num_classes, dtype=np.float32)[labels]
+    counts = np.bincount(labels, minlength=num_classes)
+    logger.info("Fashion-MNIST: %d images of %d pixels; per class %s", *flat.shape, counts.tolist())
+    return flat, one_hot
+
+
+def derive_housing_frame(raw: pd.DataFrame) -> pd.DataFrame:
+    """Derive scikit-learn's California-housing frame from StatLib's raw columns.
+
+    Same arithmetic as ``fetch_california_housing(as_frame=True)``: per-household
+    averages, and the target in units of $100,000.
+    """
+    households = raw["households"]
+    return pd.DataFrame(
+        {
+            "MedInc": raw["medianIncome"],
+            "HouseAge": raw["housingMedianAge"],
+            "AveRooms": raw["totalRooms"] / households,
+            "AveBedrms": raw["totalBedrooms"] / households,
+            "Population": raw["population"],
+            "AveOccup": raw["population"] / households,
+            "Latitude": raw["latitude"],
+            "Longitude": raw["longitude"],
+            HOUSING_TARGET: raw["medianHouseValue"] / 100000.0,
+        }
+    )

@@ -1,0 +1,27 @@
+"""The ``data_ingestion`` pipeline."""
+
+from kedro.pipeline import Pipeline, node, pipeline
+
+from .nodes import derive_housing_frame, prepare_fashion_mnist
+
+
+def create_pipeline(**kwargs) -> Pipeline:
+    """Raw Fashion-MNIST and housing files → validated intermediate datasets."""
+    return pipeline(
+        [
+            node(
+                prepare_fashion_mnist,
+                inputs=["fashion_mnist_raw_train", "params:ingestion.fashion_mnist.num_classes"],
+                outputs=["fashion_mnist_images", "fashion_mnist_labels"],
+                name="prepare_fashion_mnist",
+                tags=["fashion_mnist"],
+            ),
+            node(
+                derive_housing_frame,
+                inputs="california_housing_raw",
+                outputs="california_housing",
+                name="derive_housing_frame",
+                tags=["housing"],
+            ),
+        ]
+    )

@@ -1,0 +1,5 @@
+"""Splits and scaling: intermediate data → model inputs and fitted scalers."""
+
+from .pipeline import create_pipeline
+
+__all__ = ["create_pipeline"]

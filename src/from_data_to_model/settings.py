@@ -1,0 +1,12 @@
+"""Project settings: Kedro defaults, plus the project's hooks."""
+
+import warnings
+
+# Kedro 1.x calls an OmegaConf API that OmegaConf 2.4 deprecates; the warning is
+# Kedro's to fix and says nothing to our users, so keep it off their console.
+warnings.filterwarnings("ignore", message="register_new_resolver", category=UserWarning)
+
+CONFIG_LOADER_ARGS = {
+    "base_env": "base",
+    "default_run_env": "local",
+}

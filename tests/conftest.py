@@ -1,0 +1,140 @@
+"""Shared fixtures: a temporary copy of the project, with tiny, real or no raw data."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.raw_files import write_fashion_mnist, write_housing
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+RAW_DIR = PROJECT_ROOT / "data" / "01_raw"
+OFFLINE = "http://127.0.0.1:9/"  # nothing listens there: downloads fail at once
+
+os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "true")
+
+# Tiny, fast settings for any run of the study's pipelines in tests.
+TINY_PARAMETERS: dict = {}
+
+
+def write_yaml(path: Path, content: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(content, sort_keys=False))
+
+
+class Project:
+    """A temporary copy of this Kedro project (conf + pyproject; the package is installed)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.raw = root / "data" / "01_raw"
+
+    def local_conf(self, name: str, content: dict) -> None:
+        write_yaml(self.root / "conf" / "local" / f"{name}.yml", content)
+
+    def session_run(self, **kwargs):
+        from kedro.framework.session import KedroSession
+        from kedro.framework.startup import bootstrap_project
+
+        bootstrap_project(self.root)
+        with KedroSession.create(project_path=self.root) as session:
+            return session.run(**kwargs)
+
+    def catalog(self):
+        from kedro.framework.session import KedroSession
+        from kedro.framework.startup import bootstrap_project
+
+        bootstrap_project(self.root)
+        with KedroSession.create(project_path=self.root) as session:
+            return session.load_context().catalog
+
+    def kedro(self, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+        """Run the ``kedro`` CLI in the project, as a user would."""
+        kedro = Path(sys.executable).with_name("kedro")
+        env = {**os.environ, "KEDRO_DISABLE_TELEMETRY": "true", "COLUMNS": "200"}
+        return subprocess.run(
+            [str(kedro), *args],
+            cwd=self.root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+
+def copy_project(tmp_path: Path) -> Project:
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copytree(PROJECT_ROOT / "conf" / "base", root / "conf" / "base")
+    shutil.copy(PROJECT_ROOT / "conf" / "logging.yml", root / "conf" / "logging.yml")
+    (root / "conf" / "local").mkdir()
+    shutil.copy(PROJECT_ROOT / "pyproject.toml", root / "pyproject.toml")
+    shutil.copytree(
+        PROJECT_ROOT / "src", root / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
+    )
+    for notebook in (PROJECT_ROOT / "notebooks").glob("*.ipynb"):
+        (root / "notebooks").mkdir(exist_ok=True)
+        shutil.copy(notebook, root / "notebooks" / notebook.name)
+    return Project(root)
+
+
+@pytest.fixture
+def offline_project(tmp_path) -> Project:
+    """A project copy with no raw files, whose downloads fail at once."""
+    project = copy_project(tmp_path)
+    catalog = yaml.safe_load((PROJECT_ROOT / "conf/base/catalog.yml").read_text())
+    project.local_conf(
+        "catalog",
+        {
+            "fashion_mnist_raw_train": {**catalog["fashion_mnist_raw_train"], "mirror": OFFLINE},
+            "california_housing_raw": {**catalog["california_housing_raw"], "archive_url": OFFLINE},
+        },
+    )
+    return project
+
+
+@pytest.fixture
+def tiny_project(offline_project) -> Project:
+    """A project copy with tiny raw files (300 images, 80 houses) and tiny training settings."""
+    project = offline_project
+    write_fashion_mnist(project.raw / "fashion-mnist", n=300)
+    write_housing(project.raw / "california-housing" / "cal_housing.data", n=80)
+    catalog = yaml.safe_load((project.root / "conf/local/catalog.yml").read_text())
+    catalog["california_housing_raw"]["expected_rows"] = None
+    project.local_conf("catalog", catalog)
+    if TINY_PARAMETERS:
+        project.local_conf("parameters", TINY_PARAMETERS)
+    return project
+
+
+def real_files_present() -> bool:
+    from from_data_to_model.datasets.idx_dataset import SPLIT_FILES
+
+    return all((RAW_DIR / "fashion-mnist" / f).is_file() for f in SPLIT_FILES["train"]) and (
+        RAW_DIR / "california-housing" / "cal_housing.data"
+    ).is_file()
+
+
+requires_real_data = pytest.mark.skipif(
+    not real_files_present(),
+    reason=(
+        f"REAL DATA ABSENT: put the Fashion-MNIST .gz files and cal_housing.data under "
+        f"{RAW_DIR} (.ci/run copies them from ../shared/data) to run the real-data checks"
+    ),
+)
+
+
+@pytest.fixture
+def real_project(tmp_path) -> Project:
+    """A project copy whose raw folder links to the real files in data/01_raw."""
+    project = copy_project(tmp_path)
+    project.raw.mkdir(parents=True)
+    for folder in ("fashion-mnist", "california-housing"):
+        (project.raw / folder).symlink_to(RAW_DIR / folder)
+    return project
