@@ -19,8 +19,14 @@ OFFLINE = "http://127.0.0.1:9/"  # nothing listens there: downloads fail at once
 
 os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "true")
 
-# Tiny, fast settings for any run of the study's pipelines in tests.
-TINY_PARAMETERS: dict = {}
+# Tiny, fast settings for any run of the study's pipelines in tests (soft-merged).
+TINY_PARAMETERS: dict = {
+    "regularization": {
+        "defaults": {"hidden": {"units": [16]}, "epochs": 2, "batch_size": 64},
+        "variants": {"underfit": {"epochs": 2, "batch_size": 64}},
+    },
+    "housing": {"overrides": {"epochs": 2, "batch_size": 16}},
+}
 
 
 def write_yaml(path: Path, content: dict) -> None:
@@ -39,12 +45,18 @@ class Project:
         write_yaml(self.root / "conf" / "local" / f"{name}.yml", content)
 
     def session_run(self, **kwargs):
+        """``kedro run`` in this process (pipelines are built from this copy's conf)."""
         from kedro.framework.session import KedroSession
         from kedro.framework.startup import bootstrap_project
 
         bootstrap_project(self.root)
-        with KedroSession.create(project_path=self.root) as session:
-            return session.run(**kwargs)
+        cwd = Path.cwd()
+        os.chdir(self.root)
+        try:
+            with KedroSession.create(project_path=self.root) as session:
+                return session.run(**kwargs)
+        finally:
+            os.chdir(cwd)
 
     def catalog(self):
         from kedro.framework.session import KedroSession
@@ -108,8 +120,7 @@ def tiny_project(offline_project) -> Project:
     catalog = yaml.safe_load((project.root / "conf/local/catalog.yml").read_text())
     catalog["california_housing_raw"]["expected_rows"] = None
     project.local_conf("catalog", catalog)
-    if TINY_PARAMETERS:
-        project.local_conf("parameters", TINY_PARAMETERS)
+    project.local_conf("parameters", TINY_PARAMETERS)
     return project
 
 

@@ -43,3 +43,52 @@ def test_offline_without_raw_files_gives_actionable_error(offline_project):
     assert "RawDataMissingError" in output
     assert "Put them in" in output or "put 'cal_housing.data' in" in output
     assert "Downloading" in output and "failed" in output
+
+
+def test_regularization_trains_every_variant_and_saves_outputs(tiny_project):
+    tiny_project.session_run(pipeline_names=["regularization"])
+    catalog = tiny_project.catalog()
+    x_test, y_test = catalog.load("fashion_mnist_X_test"), catalog.load("fashion_mnist_y_test")
+    variants = ["underfit", "overfit", "early_stopping", "reduced_size", "l1", "l2", "dropout", "combined"]
+    for variant in variants:
+        model = catalog.load(f"{variant}.model")
+        loss, accuracy = model.evaluate(x_test, y_test, verbose=0)
+        assert np.isfinite(loss) and 0 <= accuracy <= 1
+        history = catalog.load(f"{variant}.training_history")
+        assert {"epoch", "loss", "val_loss", "accuracy", "val_accuracy"} <= set(history.columns)
+        metadata = catalog.load(f"{variant}.training_metadata")
+        assert metadata["epochs_run"] == len(history) <= 2
+        assert metadata["steps_per_epoch"] == 3  # ceil(168 rows / batch 64)
+
+
+def test_housing_pipeline_trains(tiny_project):
+    tiny_project.session_run(pipeline_names=["housing"])
+    metadata = tiny_project.catalog().load("housing.training_metadata")
+    assert metadata["train_rows"] == 44  # floor(56 * 0.8): Keras' validation_split rule
+    assert metadata["epochs_run"] == 2 and metadata["spec"]["loss"] == "mse"
+
+
+def test_yaml_only_ninth_variant_trains(tiny_project):
+    """Adding a variant is a configuration change: no code touched."""
+    tiny_project.local_conf(
+        "parameters_extra_variant",
+        {"regularization": {"variants": {"l1_l2": {"hidden": {"l1": 1.0e-8, "l2": 1.0e-8}}}}},
+    )
+    tiny_project.session_run(pipeline_names=["data_ingestion", "data_processing"])
+    result = tiny_project.kedro("run", "--pipeline=regularization", "--namespaces=l1_l2")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Training variant l1_l2 (1 of 1)" in result.stdout + result.stderr
+    model = tiny_project.catalog().load("l1_l2.model")
+    assert model.layers[0].kernel_regularizer.get_config() == pytest.approx({"l1": 1e-8, "l2": 1e-8})
+    assert not (tiny_project.root / "data/06_models/overfit.keras").exists()
+
+
+def test_invalid_parameters_fail_before_any_training(tiny_project):
+    tiny_project.local_conf(
+        "parameters_typo", {"regularization": {"variants": {"l2": {"hidden": {"l2": -0.1}}}}}
+    )
+    result = tiny_project.kedro("run", "--pipeline=regularization")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "variant 'l2': field 'hidden.l2' must be a number >= 0" in output
+    assert "epoch 1/" not in output and "Training variant" not in output

@@ -1,17 +1,60 @@
-"""Project pipelines."""
+"""Project pipelines: the data pipelines, the housing model and the regularization study."""
 
 from __future__ import annotations
 
-from kedro.framework.project import find_pipelines
+import os
+from pathlib import Path
+
+from kedro.config import OmegaConfigLoader
+from kedro.framework.project import settings
 from kedro.pipeline import Pipeline
+from kedro.utils import find_kedro_project
+
+from from_data_to_model.pipelines import (
+    data_ingestion,
+    data_processing,
+    housing,
+    training,
+)
+
+
+def configured_variants(project_path: Path | None = None) -> list[str]:
+    """Names of the Fashion-MNIST variants in ``parameters_regularization.yml``.
+
+    Read from ``conf/base`` merged with ``conf/local`` (or the ``KEDRO_ENV``
+    environment): pipelines are built before a run's ``--env`` is known.
+    """
+    root = project_path or find_kedro_project(Path.cwd()) or Path.cwd()
+    loader = OmegaConfigLoader(
+        conf_source=str(root / settings.CONF_SOURCE),
+        base_env="base",
+        default_run_env=os.environ.get("KEDRO_ENV", "local"),
+        merge_strategy=settings.CONFIG_LOADER_ARGS.get("merge_strategy"),
+    )
+    variants = loader["parameters"].get("regularization", {}).get("variants") or {}
+    return list(variants)
 
 
 def register_pipelines() -> dict[str, Pipeline]:
     """Register the project's pipelines.
 
     Returns:
-        A mapping from pipeline names to ``Pipeline`` objects.
+        ``data_ingestion``, ``data_processing``, ``housing`` (its data + model),
+        ``regularization`` (Fashion-MNIST data + one training node per variant),
+        and ``__default__`` (everything).
     """
-    pipelines = find_pipelines(raise_errors=True)
-    pipelines["__default__"] = sum(pipelines.values())
-    return pipelines
+    ingestion = data_ingestion.create_pipeline()
+    processing = data_processing.create_pipeline()
+    variants = configured_variants()
+    return {
+        "data_ingestion": ingestion,
+        "data_processing": processing,
+        "housing": (ingestion + processing).only_nodes_with_tags("housing")
+        + housing.create_pipeline(),
+        "regularization": (ingestion + processing).only_nodes_with_tags("fashion_mnist")
+        + training.create_pipeline(variants),
+        "__default__": ingestion
+        + processing
+        + housing.create_pipeline()
+        + training.create_pipeline(variants),
+    }

@@ -2,11 +2,17 @@
 
 import warnings
 
+from from_data_to_model.hooks import TrainingHooks
+
 # Kedro 1.x calls an OmegaConf API that OmegaConf 2.4 deprecates; the warning is
 # Kedro's to fix and says nothing to our users, so keep it off their console.
 warnings.filterwarnings("ignore", message="register_new_resolver", category=UserWarning)
 
+HOOKS = (TrainingHooks(),)
+
 CONFIG_LOADER_ARGS = {
     "base_env": "base",
     "default_run_env": "local",
+    # conf/local/parameters*.yml may add or change one variant without restating the rest.
+    "merge_strategy": {"parameters": "soft"},
 }

@@ -1,0 +1,74 @@
+"""The training node on tiny data: model, history, metadata; seeded reproducibility."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+
+from from_data_to_model.pipelines.training.nodes import train_model
+from tests.test_models import DEFAULTS
+
+TINY = {"hidden": {"units": [8]}, "epochs": 2, "batch_size": 32}
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 784)).astype(np.float32)
+    labels = (x[:, :10].argmax(axis=1))  # learnable from the first ten pixels
+    y = np.eye(10, dtype=np.float32)[labels]
+    return x[:160], y[:160], x[160:], y[160:]
+
+
+def test_train_model_returns_model_history_metadata(data, caplog):
+    caplog.set_level("INFO")
+    model, history, metadata = train_model(*data, DEFAULTS, TINY)
+    assert isinstance(model, keras.Model)
+    assert list(history.columns) == ["epoch", "accuracy", "loss", "val_accuracy", "val_loss"]
+    assert history["epoch"].tolist() == [1, 2]
+    assert history["loss"].iloc[1] < history["loss"].iloc[0]
+    assert metadata["epochs_run"] == 2 and metadata["steps_per_epoch"] == 5
+    assert metadata["best_epoch"] == int(history["val_loss"].idxmin()) + 1
+    assert metadata["parameter_count"] == 784 * 8 + 8 + 8 * 10 + 10
+    assert metadata["seed"] == 42 and metadata["keras_backend"] == keras.backend.backend()
+    assert metadata["fit_seconds"] > 0
+    epoch_lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("epoch ")]
+    assert len(epoch_lines) == 2 and epoch_lines[0].startswith("epoch 1/2 - loss ")
+    assert "val_loss" in epoch_lines[0] and "val_accuracy" in epoch_lines[0]
+
+
+def test_same_seed_same_history_other_seed_differs(data):
+    first = train_model(*data, DEFAULTS, TINY)[1]
+    again = train_model(*data, DEFAULTS, TINY)[1]
+    other = train_model(*data, DEFAULTS, {**TINY, "seed": 7})[1]
+    assert first["loss"].iloc[0] == again["loss"].iloc[0]
+    np.testing.assert_array_equal(first.to_numpy(), again.to_numpy())
+    assert other["loss"].iloc[0] != first["loss"].iloc[0]
+
+
+def test_early_stopping_stops_and_restores_best(data):
+    x_train, y_train, x_val, _ = data
+    y_val_noise = np.eye(10, dtype=np.float32)[np.random.default_rng(1).integers(0, 10, len(x_val))]
+    overrides = {
+        "hidden": {"units": [64]},
+        "optimizer": {"learning_rate": 0.01},
+        "epochs": 30,
+        "batch_size": 16,
+        "early_stopping": {"enabled": True, "patience": 1},
+    }
+    model, history, metadata = train_model(x_train, y_train, x_val, y_val_noise, DEFAULTS, overrides)
+    assert metadata["stopped_early"] and metadata["epochs_run"] < 30
+    restored = model.evaluate(x_val, y_val_noise, verbose=0, return_dict=True)["loss"]
+    assert restored == pytest.approx(history["val_loss"].min(), rel=1e-4)
+
+
+def test_accepts_frames_and_does_not_mutate_parameters(data):
+    import copy
+
+    import pandas as pd
+
+    x_train, y_train, x_val, y_val = data
+    defaults = copy.deepcopy(DEFAULTS)
+    train_model(pd.DataFrame(x_train), pd.DataFrame(y_train), x_val, y_val, defaults, TINY)
+    assert defaults == DEFAULTS
