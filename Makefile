@@ -30,6 +30,7 @@ study: setup raw-data
 	$(BIN)/kedro run --pipeline=$(PIPELINE)
 
 test: setup raw-data
+	$(BIN)/ruff check src tests
 	$(BIN)/pytest
 
 lint: setup

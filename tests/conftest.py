@@ -70,8 +70,9 @@ class Project:
         """Run the ``kedro`` CLI in the project, as a user would."""
         kedro = Path(sys.executable).with_name("kedro")
         env = {**os.environ, "KEDRO_DISABLE_TELEMETRY": "true", "COLUMNS": "200"}
-        return subprocess.run(
+        return subprocess.run(  # the caller checks the return code
             [str(kedro), *args],
+            check=False,
             cwd=self.root,
             env=env,
             capture_output=True,
@@ -88,7 +89,9 @@ def copy_project(tmp_path: Path) -> Project:
     (root / "conf" / "local").mkdir()
     shutil.copy(PROJECT_ROOT / "pyproject.toml", root / "pyproject.toml")
     shutil.copytree(
-        PROJECT_ROOT / "src", root / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
+        PROJECT_ROOT / "src",
+        root / "src",
+        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"),
     )
     for notebook in (PROJECT_ROOT / "notebooks").glob("*.ipynb"):
         (root / "notebooks").mkdir(exist_ok=True)
@@ -127,9 +130,10 @@ def tiny_project(offline_project) -> Project:
 def real_files_present() -> bool:
     from from_data_to_model.datasets.idx_dataset import SPLIT_FILES
 
-    return all((RAW_DIR / "fashion-mnist" / f).is_file() for f in SPLIT_FILES["train"]) and (
-        RAW_DIR / "california-housing" / "cal_housing.data"
-    ).is_file()
+    return (
+        all((RAW_DIR / "fashion-mnist" / f).is_file() for f in SPLIT_FILES["train"])
+        and (RAW_DIR / "california-housing" / "cal_housing.data").is_file()
+    )
 
 
 requires_real_data = pytest.mark.skipif(

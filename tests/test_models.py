@@ -52,7 +52,9 @@ def test_configuration_holds_the_eight_study_variants():
         ("combined", 128, 1e-7, 0, [0.5], 20, 512, True),
     ],
 )
-def test_variants_match_the_spec(variant, hidden_units, l1, l2, dropouts, epochs, batch, early_stopping):
+def test_variants_match_the_spec(
+    variant, hidden_units, l1, l2, dropouts, epochs, batch, early_stopping
+):
     spec = resolve_model_spec(DEFAULTS, REGULARIZATION["variants"][variant], variant)
     assert (spec["epochs"], spec["batch_size"]) == (epochs, batch)
     assert spec["early_stopping"]["enabled"] is early_stopping
@@ -114,7 +116,10 @@ def test_deep_merge_merges_nested_and_mutates_nothing():
         ({"hidden": {"units": [0]}}, "field 'hidden.units' must be a list of positive integers"),
         ({"output": {"units": 0}}, "field 'output.units'"),
         ({"optimizer": {"name": "rmsprob"}}, "field 'optimizer.name' unknown optimizer 'rmsprob'"),
-        ({"optimizer": {"learning_rate": 0}}, "field 'optimizer.learning_rate' must be a number > 0"),
+        (
+            {"optimizer": {"learning_rate": 0}},
+            "field 'optimizer.learning_rate' must be a number > 0",
+        ),
         ({"hidden": {"activation": "relux"}}, "field 'hidden.activation' unknown activation"),
         ({"loss": "categorical_crossentropyy"}, "field 'loss' unknown loss"),
         ({"early_stopping": {"patience": -3}}, "field 'early_stopping.patience'"),

@@ -49,7 +49,16 @@ def test_regularization_trains_every_variant_and_saves_outputs(tiny_project):
     tiny_project.session_run(pipeline_names=["regularization"])
     catalog = tiny_project.catalog()
     x_test, y_test = catalog.load("fashion_mnist_X_test"), catalog.load("fashion_mnist_y_test")
-    variants = ["underfit", "overfit", "early_stopping", "reduced_size", "l1", "l2", "dropout", "combined"]
+    variants = [
+        "underfit",
+        "overfit",
+        "early_stopping",
+        "reduced_size",
+        "l1",
+        "l2",
+        "dropout",
+        "combined",
+    ]
     for variant in variants:
         model = catalog.load(f"{variant}.model")
         loss, accuracy = model.evaluate(x_test, y_test, verbose=0)
@@ -59,13 +68,40 @@ def test_regularization_trains_every_variant_and_saves_outputs(tiny_project):
         metadata = catalog.load(f"{variant}.training_metadata")
         assert metadata["epochs_run"] == len(history) <= 2
         assert metadata["steps_per_epoch"] == 3  # ceil(168 rows / batch 64)
+        assert catalog.load(f"{variant}.test_metrics")["test_loss"] == pytest.approx(loss, rel=1e-5)
+    report = catalog.load("report_table")
+    assert list(report["variant"]) == variants
+    choice = catalog.load("model_choice")
+    assert choice["variant"] in variants
+    text = catalog.load("report")
+    assert f"**{choice['variant']}**, chosen on the validation split only" in text
+    reporting = tiny_project.root / "data" / "08_reporting"
+    figures = [reporting / "test_metrics.png"]
+    figures += [reporting / "learning_curves" / f"{v}.png" for v in variants]
+    figures += [
+        reporting / "validation_loss_vs_original" / f"{v}.png" for v in variants if v != "overfit"
+    ]
+    figures += [reporting / "validation_loss_vs_original" / "all.png"]
+    for figure in figures:
+        assert figure.stat().st_size > 5000, figure  # a real PNG, not an empty file
 
 
 def test_housing_pipeline_trains(tiny_project):
     tiny_project.session_run(pipeline_names=["housing"])
-    metadata = tiny_project.catalog().load("housing.training_metadata")
+    catalog = tiny_project.catalog()
+    metadata = catalog.load("housing.training_metadata")
     assert metadata["train_rows"] == 44  # floor(56 * 0.8): Keras' validation_split rule
     assert metadata["epochs_run"] == 2 and metadata["spec"]["loss"] == "mse"
+    assert catalog.load("housing.test_metrics")["test_loss"] > 0
+    assert (
+        tiny_project.root / "data/08_reporting/housing_learning_curve.png"
+    ).stat().st_size > 5000
+
+
+def test_default_pipeline_report_includes_housing(tiny_project):
+    tiny_project.session_run()
+    text = tiny_project.catalog().load("report")
+    assert "## California housing (part 1)" in text and "test MSE" in text
 
 
 def test_yaml_only_ninth_variant_trains(tiny_project):
@@ -79,7 +115,9 @@ def test_yaml_only_ninth_variant_trains(tiny_project):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Training variant l1_l2 (1 of 1)" in result.stdout + result.stderr
     model = tiny_project.catalog().load("l1_l2.model")
-    assert model.layers[0].kernel_regularizer.get_config() == pytest.approx({"l1": 1e-8, "l2": 1e-8})
+    assert model.layers[0].kernel_regularizer.get_config() == pytest.approx(
+        {"l1": 1e-8, "l2": 1e-8}
+    )
     assert not (tiny_project.root / "data/06_models/overfit.keras").exists()
 
 

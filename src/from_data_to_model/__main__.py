@@ -1,6 +1,7 @@
 """from-data-to-model file for ensuring the package is executable
 as `from-data-to-model` and `python -m from_data_to_model`
 """
+
 import sys
 from pathlib import Path
 from typing import Any

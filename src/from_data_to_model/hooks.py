@@ -29,13 +29,17 @@ class TrainingHooks:
         self._total = 0
 
     @hook_impl
-    def before_pipeline_run(self, run_params: dict[str, Any], pipeline: Pipeline, catalog: Any) -> None:
+    def before_pipeline_run(
+        self, run_params: dict[str, Any], pipeline: Pipeline, catalog: Any
+    ) -> None:
         """Validate the spec of every training node in the run, before any node runs."""
         training_nodes = [n for n in pipeline.nodes if TRAINING_TAG in n.tags]
         for training_node in training_nodes:
             defaults, overrides = _spec_params(training_node)
             resolve_model_spec(
-                catalog.load(defaults), catalog.load(overrides), variant=training_node.namespace or training_node.name
+                catalog.load(defaults),
+                catalog.load(overrides),
+                variant=training_node.namespace or training_node.name,
             )
         self._position, self._total = 0, len(training_nodes)
 

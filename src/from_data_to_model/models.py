@@ -130,7 +130,9 @@ SCHEMA: dict[str, Any] = {
 
 def _validate(spec: Any, schema: dict[str, Any], variant: str, prefix: str = "") -> None:
     if not isinstance(spec, Mapping):
-        raise ModelSpecError(f"variant {variant!r}: {prefix.rstrip('.') or 'spec'} must be a mapping")
+        raise ModelSpecError(
+            f"variant {variant!r}: {prefix.rstrip('.') or 'spec'} must be a mapping"
+        )
     for key in spec:
         if key not in schema:
             raise ModelSpecError(
@@ -144,7 +146,9 @@ def _validate(spec: Any, schema: dict[str, Any], variant: str, prefix: str = "")
         if isinstance(rule, dict):
             _validate(spec[key], rule, variant, prefix=f"{field}.")
         elif (problem := rule(spec[key])) is not None:
-            raise ModelSpecError(f"variant {variant!r}: field {field!r} {problem}, got {spec[key]!r}")
+            raise ModelSpecError(
+                f"variant {variant!r}: field {field!r} {problem}, got {spec[key]!r}"
+            )
 
 
 def resolve_model_spec(
@@ -192,7 +196,10 @@ def build_model(spec: Mapping[str, Any], input_dim: int) -> keras.Model:
     layers.append(keras.layers.Dense(output["units"], activation=output["activation"]))
     model = keras.Sequential(layers)
     optimizer = keras.optimizers.get(
-        {"class_name": spec["optimizer"]["name"], "config": {"learning_rate": spec["optimizer"]["learning_rate"]}}
+        {
+            "class_name": spec["optimizer"]["name"],
+            "config": {"learning_rate": spec["optimizer"]["learning_rate"]},
+        }
     )
     model.compile(optimizer=optimizer, loss=spec["loss"], metrics=list(spec["metrics"]))
     return model

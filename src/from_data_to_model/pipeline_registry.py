@@ -13,6 +13,7 @@ from kedro.utils import find_kedro_project
 from from_data_to_model.pipelines import (
     data_ingestion,
     data_processing,
+    evaluation,
     housing,
     training,
 )
@@ -39,22 +40,24 @@ def register_pipelines() -> dict[str, Pipeline]:
     """Register the project's pipelines.
 
     Returns:
-        ``data_ingestion``, ``data_processing``, ``housing`` (its data + model),
-        ``regularization`` (Fashion-MNIST data + one training node per variant),
-        and ``__default__`` (everything).
+        ``data_ingestion``, ``data_processing``, ``housing`` (its data, model and
+        evaluation), ``regularization`` (Fashion-MNIST data, one training node per
+        variant, the evaluation and report), and ``__default__`` (everything; its
+        report includes the housing results).
     """
-    ingestion = data_ingestion.create_pipeline()
-    processing = data_processing.create_pipeline()
+    data = data_ingestion.create_pipeline() + data_processing.create_pipeline()
     variants = configured_variants()
+    study = training.create_pipeline(variants)
+    housing_model = housing.create_pipeline()
     return {
-        "data_ingestion": ingestion,
-        "data_processing": processing,
-        "housing": (ingestion + processing).only_nodes_with_tags("housing")
-        + housing.create_pipeline(),
-        "regularization": (ingestion + processing).only_nodes_with_tags("fashion_mnist")
-        + training.create_pipeline(variants),
-        "__default__": ingestion
-        + processing
-        + housing.create_pipeline()
-        + training.create_pipeline(variants),
+        "data_ingestion": data_ingestion.create_pipeline(),
+        "data_processing": data_processing.create_pipeline(),
+        "housing": data.only_nodes_with_tags("housing") + housing_model,
+        "regularization": data.only_nodes_with_tags("fashion_mnist")
+        + study
+        + evaluation.create_pipeline(variants),
+        "__default__": data
+        + housing_model
+        + study
+        + evaluation.create_pipeline(variants, include_housing=True),
     }

@@ -40,7 +40,8 @@ def validate_raw_housing(frame: pd.DataFrame, source: str, expected_rows: int | 
     """
     if frame.shape[1] != len(RAW_COLUMNS):
         raise RawDataError(
-            f"{source}: {frame.shape[1]} columns, expected {len(RAW_COLUMNS)} ({', '.join(RAW_COLUMNS)})."
+            f"{source}: {frame.shape[1]} columns, expected {len(RAW_COLUMNS)} "
+            f"({', '.join(RAW_COLUMNS)})."
         )
     numeric = frame.apply(pd.to_numeric, errors="coerce")
     for problem, mask in (

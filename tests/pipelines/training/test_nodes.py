@@ -16,7 +16,7 @@ TINY = {"hidden": {"units": [8]}, "epochs": 2, "batch_size": 32}
 def data():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(200, 784)).astype(np.float32)
-    labels = (x[:, :10].argmax(axis=1))  # learnable from the first ten pixels
+    labels = x[:, :10].argmax(axis=1)  # learnable from the first ten pixels
     y = np.eye(10, dtype=np.float32)[labels]
     return x[:160], y[:160], x[160:], y[160:]
 
@@ -57,7 +57,9 @@ def test_early_stopping_stops_and_restores_best(data):
         "batch_size": 16,
         "early_stopping": {"enabled": True, "patience": 1},
     }
-    model, history, metadata = train_model(x_train, y_train, x_val, y_val_noise, DEFAULTS, overrides)
+    model, history, metadata = train_model(
+        x_train, y_train, x_val, y_val_noise, DEFAULTS, overrides
+    )
     assert metadata["stopped_early"] and metadata["epochs_run"] < 30
     restored = model.evaluate(x_val, y_val_noise, verbose=0, return_dict=True)["loss"]
     assert restored == pytest.approx(history["val_loss"].min(), rel=1e-4)

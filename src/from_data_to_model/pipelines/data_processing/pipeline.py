@@ -17,7 +17,11 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             node(
                 split_data,
-                inputs=["housing_features", "housing_target", "params:processing.housing.test_split"],
+                inputs=[
+                    "housing_features",
+                    "housing_target",
+                    "params:processing.housing.test_split",
+                ],
                 outputs=[
                     "housing_X_train_unscaled",
                     "housing_X_test_unscaled",
@@ -55,7 +59,11 @@ def create_pipeline(**kwargs) -> Pipeline:
             node(
                 scale_features,
                 inputs=["fashion_mnist_X_train_full_unscaled", "fashion_mnist_X_test_unscaled"],
-                outputs=["fashion_mnist_X_train_full", "fashion_mnist_X_test", "fashion_mnist_scaler"],
+                outputs=[
+                    "fashion_mnist_X_train_full",
+                    "fashion_mnist_X_test",
+                    "fashion_mnist_scaler",
+                ],
                 name="scale_fashion_mnist_features",
             ),
             node(

@@ -26,4 +26,9 @@ def hold_out_validation(
             f"Cannot hold out {validation_split:.0%} of {len(X_train)} rows: "
             "both sides need at least one row."
         )
-    return X_train.iloc[:split_at], X_train.iloc[split_at:], y_train.iloc[:split_at], y_train.iloc[split_at:]
+    return (
+        X_train.iloc[:split_at],
+        X_train.iloc[split_at:],
+        y_train.iloc[:split_at],
+        y_train.iloc[split_at:],
+    )

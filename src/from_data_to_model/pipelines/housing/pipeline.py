@@ -1,34 +1,66 @@
-"""The ``housing`` modelling pipeline: hold out validation rows, then the training template."""
+"""The ``housing`` modelling pipeline: hold out validation rows, train, evaluate."""
 
 from kedro.pipeline import Pipeline, node, pipeline
 
-from from_data_to_model.pipelines.training import create_training_pipeline
+from from_data_to_model.pipelines.evaluation.metrics import evaluate_model, history_metrics
+from from_data_to_model.pipelines.evaluation.plots import plot_housing_learning_curve
+from from_data_to_model.pipelines.training import training_template
 
 from .nodes import hold_out_validation
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    """Train the housing model on ``housing_X_train`` (validation rows held out as Keras does)."""
+    """Train the housing model on ``housing_X_train`` and evaluate it on ``housing_X_test``.
+
+    Everything runs under the ``housing`` namespace, so its outputs are
+    ``housing.model``, ``housing.training_history``, ``housing.test_metrics``, ...
+    """
     hold_out = pipeline(
         [
             node(
                 hold_out_validation,
-                inputs=["housing_X_train", "housing_y_train", "params:housing.validation_split"],
-                outputs=["housing.X_fit", "housing.X_val", "housing.y_fit", "housing.y_val"],
+                inputs=["X_train_full", "y_train_full", "params:validation_split"],
+                outputs=["X_fit", "X_val", "y_fit", "y_val"],
                 name="hold_out_validation",
-                namespace="housing",
             )
         ]
     )
-    training = create_training_pipeline(
-        "housing",
-        {
-            "X_train": "housing.X_fit",
-            "y_train": "housing.y_fit",
-            "X_val": "housing.X_val",
-            "y_val": "housing.y_val",
-        },
-        defaults="params:housing.model",
-        overrides="params:housing.overrides",
+    training = pipeline(training_template(), inputs={"X_train": "X_fit", "y_train": "y_fit"})
+    evaluation = pipeline(
+        [
+            node(
+                evaluate_model,
+                inputs=["model", "X_test", "y_test"],
+                outputs="test_metrics",
+                name="evaluate_model",
+            ),
+            node(
+                history_metrics,
+                inputs=["training_history", "training_metadata"],
+                outputs="summary",
+                name="summarise_history",
+            ),
+            node(
+                plot_housing_learning_curve,
+                inputs="training_history",
+                outputs="learning_curve_plot",
+                name="plot_learning_curve",
+            ),
+        ],
+        tags=["evaluation"],
     )
-    return hold_out + training
+    return pipeline(
+        hold_out + training + evaluation,
+        namespace="housing",
+        inputs={
+            "X_train_full": "housing_X_train",
+            "y_train_full": "housing_y_train",
+            "X_test": "housing_X_test",
+            "y_test": "housing_y_test",
+        },
+        parameters={
+            "params:validation_split": "params:housing.validation_split",
+            "params:model_defaults": "params:housing.model",
+            "params:model_overrides": "params:housing.overrides",
+        },
+    )

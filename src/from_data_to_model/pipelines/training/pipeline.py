@@ -11,7 +11,8 @@ from .nodes import train_model
 TRAINING_TAG = "training"
 
 
-def _template() -> Pipeline:
+def training_template() -> Pipeline:
+    """The training node with un-namespaced names (``X_train`` → ``model``, ...)."""
     return pipeline(
         [
             node(
@@ -44,7 +45,7 @@ def create_training_pipeline(
         overrides: the ``params:`` entry of this variant's changes to it.
     """
     return pipeline(
-        _template(),
+        training_template(),
         namespace=namespace,
         inputs=dict(data),
         parameters={"params:model_defaults": defaults, "params:model_overrides": overrides},
