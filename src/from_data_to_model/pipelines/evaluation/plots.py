@@ -1,20 +1,20 @@
-"""Figures of the study, each variant in one colour throughout."""
+"""Figures of the study, each variant in one colour throughout.
+
+Figures are built with matplotlib's object API (no pyplot state, no backend
+switch), so nodes are thread-safe and notebooks keep their own backend.
+"""
 
 from __future__ import annotations
 
 import matplotlib
-
-matplotlib.use("Agg")  # files only: pipelines never open windows
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 
 def variant_colours(variants: list[str]) -> dict[str, str]:
     """A stable colour per variant, in configuration order (tab10, then tab20)."""
-    palette = plt.get_cmap("tab10" if len(variants) <= 10 else "tab20").colors
+    palette = matplotlib.colormaps["tab10" if len(variants) <= 10 else "tab20"].colors
     return {
         name: matplotlib.colors.to_hex(palette[i % len(palette)]) for i, name in enumerate(variants)
     }
@@ -24,7 +24,8 @@ def plot_learning_curve(
     history: pd.DataFrame, title: str, colour: str = "C0", ylabel: str = "loss"
 ) -> Figure:
     """Training and validation loss per epoch."""
-    fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
+    fig = Figure(figsize=(6, 4), layout="constrained")
+    ax = fig.subplots()
     ax.plot(history["epoch"], history["loss"], "--", color=colour, label="training loss")
     ax.plot(history["epoch"], history["val_loss"], "-", color=colour, label="validation loss")
     ax.set(title=title, xlabel="epoch", ylabel=ylabel)
@@ -66,11 +67,13 @@ def plot_validation_vs_original(baseline: str, **histories: pd.DataFrame) -> dic
     for name, history in histories.items():
         if name == baseline:
             continue
-        fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
+        fig = Figure(figsize=(6, 4), layout="constrained")
+        ax = fig.subplots()
         _validation_axes(ax, {baseline: histories[baseline], name: history}, colours, baseline)
         ax.set_title(f"{name} vs original: validation loss")
         figures[f"{name}.png"] = fig
-    fig, ax = plt.subplots(figsize=(8, 5), layout="constrained")
+    fig = Figure(figsize=(8, 5), layout="constrained")
+    ax = fig.subplots()
     _validation_axes(ax, histories, colours, baseline)
     ax.set_title("Validation loss of every variant against the original (overfit) model")
     figures["all.png"] = fig
@@ -81,7 +84,8 @@ def plot_test_metrics(report: pd.DataFrame) -> Figure:
     """Test loss and test accuracy per variant, as bars."""
     colours = variant_colours(list(report["variant"]))
     bar_colours = [colours[v] for v in report["variant"]]
-    fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+    fig = Figure(figsize=(11, 4), layout="constrained")
+    loss_ax, acc_ax = fig.subplots(1, 2)
     for ax, column, label in (
         (loss_ax, "test_loss", "test loss"),
         (acc_ax, "test_accuracy", "test accuracy"),
