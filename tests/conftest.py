@@ -66,15 +66,19 @@ class Project:
         with KedroSession.create(project_path=self.root) as session:
             return session.load_context().catalog
 
+    kedro_path = Path(sys.executable).with_name("kedro")
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "KEDRO_DISABLE_TELEMETRY": "true", "COLUMNS": "200"}
+
     def kedro(self, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
         """Run the ``kedro`` CLI in the project, as a user would."""
-        kedro = Path(sys.executable).with_name("kedro")
-        env = {**os.environ, "KEDRO_DISABLE_TELEMETRY": "true", "COLUMNS": "200"}
         return subprocess.run(  # the caller checks the return code
-            [str(kedro), *args],
+            [str(self.kedro_path), *args],
             check=False,
             cwd=self.root,
-            env=env,
+            env=self.env,
             capture_output=True,
             text=True,
             timeout=timeout,

@@ -85,7 +85,13 @@ def create_pipeline(
                 outputs="model_choice",
                 name="choose_model",
             ),
-            node(write_report, inputs=report_inputs, outputs="report", name="write_report"),
+            node(
+                write_report,
+                inputs=report_inputs,
+                outputs="report",
+                # distinct names: kedro viz identifies nodes by name across pipelines
+                name="write_report_with_housing" if include_housing else "write_report",
+            ),
             node(
                 plot_learning_curves,
                 inputs=histories,
