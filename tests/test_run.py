@@ -7,6 +7,17 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
+VARIANTS = [
+    "underfit",
+    "overfit",
+    "early_stopping",
+    "reduced_size",
+    "l1",
+    "l2",
+    "dropout",
+    "combined",
+]
+
 
 def test_data_pipelines_write_model_inputs(tiny_project):
     tiny_project.session_run(pipeline_names=["data_ingestion", "data_processing"])
@@ -49,16 +60,7 @@ def test_regularization_trains_every_variant_and_saves_outputs(tiny_project):
     tiny_project.session_run(pipeline_names=["regularization"])
     catalog = tiny_project.catalog()
     x_test, y_test = catalog.load("fashion_mnist_X_test"), catalog.load("fashion_mnist_y_test")
-    variants = [
-        "underfit",
-        "overfit",
-        "early_stopping",
-        "reduced_size",
-        "l1",
-        "l2",
-        "dropout",
-        "combined",
-    ]
+    variants = VARIANTS
     for variant in variants:
         model = catalog.load(f"{variant}.model")
         loss, accuracy = model.evaluate(x_test, y_test, verbose=0)

@@ -18,6 +18,7 @@ of shared defaults and a variant's overrides::
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Callable, Mapping
 from numbers import Real
 from typing import Any
@@ -55,19 +56,20 @@ def _non_negative_int(value: Any) -> str | None:
     return None if _is_int(value) and value >= 0 else "must be an integer >= 0"
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def _non_negative_number(value: Any) -> str | None:
-    ok = isinstance(value, Real) and not isinstance(value, bool) and value >= 0
-    return None if ok else "must be a number >= 0"
+    return None if _is_number(value) and value >= 0 else "must be a number >= 0"
 
 
 def _positive_number(value: Any) -> str | None:
-    ok = isinstance(value, Real) and not isinstance(value, bool) and value > 0
-    return None if ok else "must be a number > 0"
+    return None if _is_number(value) and value > 0 else "must be a number > 0"
 
 
 def _dropout_rate(value: Any) -> str | None:
-    ok = isinstance(value, Real) and not isinstance(value, bool) and 0 <= value < 1
-    return None if ok else "must be a number in [0, 1)"
+    return None if _is_number(value) and 0 <= value < 1 else "must be a number in [0, 1)"
 
 
 def _units_list(value: Any) -> str | None:
@@ -77,11 +79,13 @@ def _units_list(value: Any) -> str | None:
 
 def _keras_name(getter: Callable[[str], Any], kind: str) -> Callable[[Any], str | None]:
     def check(value: Any) -> str | None:
+        if not isinstance(value, str) or not value:
+            return f"must be the name of a Keras {kind}"
         try:
             getter(value)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, KeyError, AttributeError):
             return f"unknown {kind} {value!r}"
-        return None if isinstance(value, str) else f"must be the name of a Keras {kind}"
+        return None
 
     return check
 

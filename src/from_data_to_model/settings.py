@@ -7,6 +7,9 @@ from from_data_to_model.hooks import TrainingHooks
 # Kedro 1.x calls an OmegaConf API that OmegaConf 2.4 deprecates; the warning is
 # Kedro's to fix and says nothing to our users, so keep it off their console.
 warnings.filterwarnings("ignore", message="register_new_resolver", category=UserWarning)
+# The report nodes read every variant's namespaced outputs (`l2.summary`, ...) on
+# purpose; Kedro warns about dotted names used outside their namespace.
+warnings.filterwarnings("ignore", message="One or more dataset names contain '.'")
 
 HOOKS = (TrainingHooks(),)
 

@@ -9,3 +9,7 @@ class RawDataError(DatasetError):
 
 class RawDataMissingError(RawDataError):
     """Raw files are missing and could not be downloaded."""
+
+
+class ModelFileError(DatasetError):
+    """A saved model file is not a loadable Keras model."""

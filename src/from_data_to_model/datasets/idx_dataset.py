@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import logging
+import math
 import zlib
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,7 @@ def read_idx(path: Path, expected_magic: int) -> np.ndarray:
     if len(raw) < header_size:
         raise RawDataError(f"{path}: truncated IDX header.")
     shape = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
-    expected_size = header_size + int(np.prod(shape))
+    expected_size = header_size + math.prod(shape)
     if len(raw) != expected_size:
         raise RawDataError(
             f"{path}: {len(raw) - header_size} data bytes, the header's dimensions {shape} "

@@ -48,5 +48,12 @@ def metadata(h: pd.DataFrame, *, early_stopping=False, restore=True, parameters=
         "seed": seed,
         "keras_backend": "tensorflow",
         "keras_version": "3.x",
-        "spec": {"early_stopping": {"enabled": early_stopping, "restore_best_weights": restore}},
+        "trained_at": "2026-01-01T00:00:00+00:00",
+        "spec": {
+            "hidden": {"units": [8], "l1": 0.0, "l2": 1e-8},
+            "dropout": {"layers": 0},
+            "epochs": epochs_planned,
+            "batch_size": 32,
+            "early_stopping": {"enabled": early_stopping, "restore_best_weights": restore},
+        },
     }

@@ -50,17 +50,20 @@ def test_table_has_one_row_per_variant_in_documented_columns():
 def test_markdown_report_content():
     table = report_table()
     choice = choose_model(table, EVALUATION["choice"])
-    text = write_report(table, choice, metadata(good_fit()))
+    text = write_report(table, choice, metadata(good_fit()), EVALUATION)
     for name in CURVES:
         assert f"| {name} |" in text and f"**{name}**" in text
     assert f"**{choice['variant']}**, chosen on the validation split only" in text
     assert "run date (UTC)" in text and "Keras backend: tensorflow" in text and "seed: 42" in text
     assert "under-fitting" in text and "over-fitting" in text
     assert "California housing" not in text
+    assert "## Parameters" in text and "| 1e-08 |" in text and "2026-01-01T00:00:00+00:00" in text
+    assert "overfit_min_val_rise 0.05" in text and "tie tolerance 0.005" in text
     with_housing = write_report(
         table,
         choice,
         metadata(good_fit()),
+        EVALUATION,
         {"test_loss": 0.29},
         {"epochs_run": 100, "final_val_loss": 0.36},
     )

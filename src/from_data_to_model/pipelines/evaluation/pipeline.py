@@ -65,6 +65,7 @@ def create_pipeline(
         "table": "report_table",
         "choice": "model_choice",
         "baseline_metadata": f"{variants[0]}.training_metadata",
+        "evaluation": "params:evaluation",
     }
     if include_housing:
         report_inputs |= {

@@ -31,8 +31,31 @@ REPORT_COLUMNS = [
     "parameter_count",
     "fit_seconds",
     "seed",
+    "hidden_units",
+    "l1",
+    "l2",
+    "dropout_layers",
+    "epochs",
+    "batch_size",
+    "early_stopping",
+    "trained_at",
     "diagnosis_reason",
 ]
+
+PARAMETER_COLUMNS = ["variant", *REPORT_COLUMNS[REPORT_COLUMNS.index("seed") : -1]]
+
+
+def spec_columns(spec: dict[str, Any]) -> dict[str, Any]:
+    """The hyperparameters that tell the variants apart, flattened for the table."""
+    return {
+        "hidden_units": "-".join(str(u) for u in spec["hidden"]["units"]),
+        "l1": spec["hidden"]["l1"],
+        "l2": spec["hidden"]["l2"],
+        "dropout_layers": spec["dropout"]["layers"],
+        "epochs": spec["epochs"],
+        "batch_size": spec["batch_size"],
+        "early_stopping": spec["early_stopping"]["enabled"],
+    }
 
 
 def summarise_variant(
@@ -52,6 +75,8 @@ def summarise_variant(
         "parameter_count": metadata["parameter_count"],
         "fit_seconds": metadata["fit_seconds"],
         "seed": metadata["seed"],
+        **spec_columns(metadata["spec"]),
+        "trained_at": metadata.get("trained_at", ""),
     }
 
 
@@ -62,12 +87,16 @@ def compile_report_table(**summaries: dict[str, Any]) -> pd.DataFrame:
     return table[present + [c for c in table.columns if c not in present]]
 
 
+def _cell(value: Any) -> str:
+    if isinstance(value, float) and value and abs(value) < 1e-3:
+        return f"{value:.0e}"
+    return f"{value:.4f}" if isinstance(value, float) else f"{value}"
+
+
 def _markdown_table(table: pd.DataFrame, columns: list[str]) -> str:
     rows = [columns, ["---"] * len(columns)]
     for _, row in table.iterrows():
-        rows.append(
-            [f"{row[c]:.4f}" if isinstance(row[c], float) else f"{row[c]}" for c in columns]
-        )
+        rows.append([_cell(row[c]) for c in columns])
     return "\n".join("| " + " | ".join(r) + " |" for r in rows)
 
 
@@ -88,6 +117,7 @@ def write_report(
     table: pd.DataFrame,
     choice: dict[str, Any],
     baseline_metadata: dict[str, Any],
+    evaluation: dict[str, Any],
     housing_metrics: dict[str, float] | None = None,
     housing_summary: dict[str, Any] | None = None,
 ) -> str:
@@ -135,6 +165,18 @@ def write_report(
             f"test MSE: {housing_metrics['test_loss']:.4f}.",
             "",
         ]
-    lines += ["## Run", ""]
+    lines += [
+        "## Parameters",
+        "",
+        _markdown_table(table, [c for c in PARAMETER_COLUMNS if c in table.columns]),
+        "",
+        "Diagnosis thresholds: "
+        + ", ".join(f"{k} {v}" for k, v in evaluation["diagnosis"].items())
+        + f"; choice: tie tolerance {evaluation['choice']['tie_tolerance']}, "
+        f"baseline {evaluation['baseline']}.",
+        "",
+        "## Run",
+        "",
+    ]
     lines += [f"- {key}: {value}" for key, value in run_information(baseline_metadata).items()]
     return "\n".join(lines) + "\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import datetime, timezone
 from typing import Any
 
 import keras
@@ -87,6 +88,7 @@ def train_model(
         "train_rows": len(X_train),
         "parameter_count": int(model.count_params()),
         "seed": spec["seed"],
+        "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "keras_backend": keras.backend.backend(),
         "keras_version": keras.__version__,
         "spec": spec,

@@ -1,0 +1,73 @@
+"""A `kedro run` killed mid-training leaves nothing that loads as valid; a resume completes it."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+
+import pytest
+from kedro.io import DatasetError
+
+from tests.test_run import VARIANTS
+
+pytestmark = pytest.mark.slow
+
+
+def wait_for(process: subprocess.Popen, log_path, text: str, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if text in log_path.read_text():
+            return
+        if process.poll() is not None:
+            raise AssertionError(f"run ended before {text!r}:\n{log_path.read_text()[-3000:]}")
+        time.sleep(0.2)
+    raise AssertionError(f"{text!r} not seen within {timeout} s")
+
+
+def test_killed_run_leaves_no_valid_looking_output_and_resumes(tiny_project):
+    # `overfit` trains long enough to be interrupted in the middle of its epochs.
+    tiny_project.local_conf(
+        "parameters_slow_variant",
+        {"regularization": {"variants": {"overfit": {"epochs": 5000}}}},
+    )
+    log = tiny_project.root / "run.log"
+    with log.open("w") as out:
+        run = subprocess.Popen(
+            [str(tiny_project.kedro_path), "run", "--pipeline=regularization"],
+            cwd=tiny_project.root,
+            env=tiny_project.env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for(run, log, "Training variant overfit")
+            wait_for(run, log, "epoch 3/5000")
+            run.send_signal(signal.SIGINT)  # Ctrl-C
+            assert run.wait(timeout=120) != 0
+        finally:
+            run.kill()
+
+    catalog = tiny_project.catalog()
+    done = ["combined", "dropout", "early_stopping", "l1", "l2"]  # before overfit, in run order
+    for variant in done:
+        assert catalog.load(f"{variant}.model") is not None
+    for variant in ["overfit", "reduced_size", "underfit"]:
+        with pytest.raises(DatasetError):
+            catalog.load(f"{variant}.model")
+        assert not catalog.exists(f"{variant}.training_history")
+    assert not catalog.exists("report") and not catalog.exists("report_table")
+    assert not catalog.exists("model_choice")
+
+    # Resume: only what is missing (the unfinished variants, every evaluation, the report).
+    (tiny_project.root / "conf/local/parameters_slow_variant.yml").unlink()
+    resumed = tiny_project.kedro("run", "--pipeline=regularization", "--only-missing-outputs")
+    output = resumed.stdout + resumed.stderr
+    assert resumed.returncode == 0, output
+    for variant in done:  # finished variants are not retrained
+        assert f"Training variant {variant} " not in output
+    for variant in ["overfit", "reduced_size", "underfit"]:
+        assert f"Training variant {variant} " in output
+    catalog = tiny_project.catalog()
+    assert list(catalog.load("report_table")["variant"]) == VARIANTS
+    assert catalog.load("model_choice")["variant"] in VARIANTS
