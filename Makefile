@@ -14,7 +14,7 @@ export KEDRO_DISABLE_TELEMETRY ?= true
 $(BIN)/kedro: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev,jax]"
 	touch $@
 
 setup: $(BIN)/kedro
@@ -30,8 +30,8 @@ study: setup raw-data
 	$(BIN)/kedro run --pipeline=$(PIPELINE)
 
 test: setup raw-data
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/pytest
 
 lint: setup
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks
