@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from kedro.pipeline import Pipeline, node, pipeline
+from kedro.pipeline import Node, Pipeline, node, pipeline
 
 from .choice import choose_model
 from .metrics import evaluate_model
@@ -14,16 +14,21 @@ from .report import compile_report_table, summarise_variant, write_report
 FASHION_MNIST_TEST = {"X_test": "fashion_mnist_X_test", "y_test": "fashion_mnist_y_test"}
 
 
+def evaluation_node() -> Node:
+    """``model`` on ``X_test``/``y_test`` → ``test_metrics`` (names to be namespaced)."""
+    return node(
+        evaluate_model,
+        inputs=["model", "X_test", "y_test"],
+        outputs="test_metrics",
+        name="evaluate_model",
+    )
+
+
 def create_variant_evaluation(namespace: str, test_data: Mapping[str, str]) -> Pipeline:
     """Test metrics and the report row of one variant, under its namespace."""
     template = pipeline(
         [
-            node(
-                evaluate_model,
-                inputs=["model", "X_test", "y_test"],
-                outputs="test_metrics",
-                name="evaluate_model",
-            ),
+            evaluation_node(),
             node(
                 summarise_variant,
                 inputs=[

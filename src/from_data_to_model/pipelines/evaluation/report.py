@@ -88,8 +88,8 @@ def compile_report_table(**summaries: dict[str, Any]) -> pd.DataFrame:
 
 
 def _cell(value: Any) -> str:
-    if isinstance(value, float) and value and abs(value) < 1e-3:
-        return f"{value:.0e}"
+    if isinstance(value, float) and abs(value) < 1e-3:
+        return f"{value:.0e}" if value else "0"
     return f"{value:.4f}" if isinstance(value, float) else f"{value}"
 
 

@@ -2,7 +2,8 @@
 
 from kedro.pipeline import Pipeline, node, pipeline
 
-from from_data_to_model.pipelines.evaluation.metrics import evaluate_model, history_metrics
+from from_data_to_model.pipelines.evaluation.metrics import history_metrics
+from from_data_to_model.pipelines.evaluation.pipeline import evaluation_node
 from from_data_to_model.pipelines.evaluation.plots import plot_housing_learning_curve
 from from_data_to_model.pipelines.training import training_template
 
@@ -28,12 +29,7 @@ def create_pipeline(**kwargs) -> Pipeline:
     training = pipeline(training_template(), inputs={"X_train": "X_fit", "y_train": "y_fit"})
     evaluation = pipeline(
         [
-            node(
-                evaluate_model,
-                inputs=["model", "X_test", "y_test"],
-                outputs="test_metrics",
-                name="evaluate_model",
-            ),
+            evaluation_node(),
             node(
                 history_metrics,
                 inputs=["training_history", "training_metadata"],
