@@ -30,7 +30,9 @@ def test_too_few_rows_for_the_split(tiny_project):
 def test_unknown_pipeline(tiny_project):
     result = tiny_project.kedro("run", "--pipeline=nope")
     assert result.returncode != 0
-    assert "Failed to find the pipeline named 'nope'" in result.stdout + result.stderr
+    output = result.stdout + result.stderr
+    assert "Unknown pipeline 'nope'. Pipelines: data_ingestion, data_processing" in output
+    assert "regularization, training, __default__." in output
 
 
 def test_unknown_namespace(tiny_project):

@@ -13,7 +13,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from from_data_to_model.pipeline_registry import configured_variants
+from from_data_to_model.variants import configured_variants
 from tests.conftest import PROJECT_ROOT, copy_project
 
 pytestmark = pytest.mark.slow

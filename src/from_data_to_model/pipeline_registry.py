@@ -1,63 +1,44 @@
-"""Project pipelines: the data pipelines, the housing model and the regularization study."""
+"""Project pipelines, found by ``find_pipelines`` in ``pipelines/<name>/``."""
 
 from __future__ import annotations
 
-import os
+import re
 from pathlib import Path
 
-from kedro.config import OmegaConfigLoader
-from kedro.framework.project import settings
+from kedro.framework.project import find_pipelines
 from kedro.pipeline import Pipeline
-from kedro.utils import find_kedro_project
 
-from from_data_to_model.pipelines import (
-    data_ingestion,
-    data_processing,
-    evaluation,
-    housing,
-    training,
-)
+from from_data_to_model.pipelines import housing, regularization
 
-
-def configured_variants(project_path: Path | None = None) -> list[str]:
-    """Names of the Fashion-MNIST variants in ``parameters_regularization.yml``.
-
-    Read from ``conf/base`` merged with ``conf/local`` (or the ``KEDRO_ENV``
-    environment): pipelines are built before a run's ``--env`` is known.
-    """
-    root = project_path or find_kedro_project(Path.cwd()) or Path.cwd()
-    loader = OmegaConfigLoader(
-        conf_source=str(root / settings.CONF_SOURCE),
-        base_env="base",
-        default_run_env=os.environ.get("KEDRO_ENV", "local"),
-        merge_strategy=settings.CONFIG_LOADER_ARGS.get("merge_strategy"),
-    )
-    variants = loader["parameters"].get("regularization", {}).get("variants") or {}
-    return list(variants)
+PIPELINES_DIR = Path(__file__).parent / "pipelines"
 
 
 def register_pipelines() -> dict[str, Pipeline]:
     """Register the project's pipelines.
 
-    Returns:
-        ``data_ingestion``, ``data_processing``, ``housing`` (its data, model and
-        evaluation), ``regularization`` (Fashion-MNIST data, one training node per
-        variant, the evaluation and report), and ``__default__`` (everything; its
-        report includes the housing results).
+    Each folder of ``pipelines/`` is a pipeline of that name: ``data_ingestion``,
+    ``data_processing``, ``housing`` (its data, model and evaluation),
+    ``regularization`` (Fashion-MNIST data, one training node per configured variant,
+    evaluation, report), and the templates ``training`` and ``evaluation`` on their
+    own. ``__default__`` is everything, with the housing results in the report.
+
+    Kedro only imports the folders named on the command line (``--pipeline=housing``),
+    so ``__default__`` is built only when everything is requested.
     """
-    data = data_ingestion.create_pipeline() + data_processing.create_pipeline()
-    variants = configured_variants()
-    study = training.create_pipeline(variants)
-    housing_model = housing.create_pipeline()
-    return {
-        "data_ingestion": data_ingestion.create_pipeline(),
-        "data_processing": data_processing.create_pipeline(),
-        "housing": data.only_nodes_with_tags("housing") + housing_model,
-        "regularization": data.only_nodes_with_tags("fashion_mnist")
-        + study
-        + evaluation.create_pipeline(variants),
-        "__default__": data
-        + housing_model
-        + study
-        + evaluation.create_pipeline(variants, include_housing=True),
-    }
+    try:
+        pipelines = find_pipelines(raise_errors=True)
+    except ImportError as exc:
+        # Kedro imports only the folders named on the command line; name a missing one.
+        named = re.search(r"'[\w.]+\.pipelines\.([^']+)'", str(exc))
+        if named is None or (PIPELINES_DIR / named.group(1)).is_dir():
+            raise
+        name = named.group(1)
+        known = sorted(p.parent.name for p in PIPELINES_DIR.glob("*/pipeline.py"))
+        raise ValueError(
+            f"Unknown pipeline {name!r}. Pipelines: {', '.join([*known, '__default__'])}."
+        ) from None
+    if "__default__" in pipelines:
+        pipelines["__default__"] = housing.create_pipeline() + regularization.create_pipeline(
+            include_housing=True
+        )
+    return pipelines

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from from_data_to_model.pipeline_registry import configured_variants
 from from_data_to_model.pipelines.training import create_pipeline
+from from_data_to_model.variants import configured_variants
 from tests.conftest import PROJECT_ROOT
 
 

@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 
 from kedro.pipeline import Node, Pipeline, node, pipeline
 
+from from_data_to_model.variants import configured_variants
+
 from .choice import choose_model
 from .metrics import evaluate_model
 from .plots import plot_learning_curves, plot_test_metrics, plot_validation_vs_original
@@ -52,14 +54,16 @@ def create_variant_evaluation(namespace: str, test_data: Mapping[str, str]) -> P
 
 
 def create_pipeline(
-    variants: Sequence[str] = (), include_housing: bool = False, **kwargs
+    variants: Sequence[str] | None = None, include_housing: bool = False, **kwargs
 ) -> Pipeline:
     """Evaluate every variant, then write the report, the choice and the figures.
 
     Args:
-        variants: the configured Fashion-MNIST variants.
+        variants: the Fashion-MNIST variants (default: the configured ones).
         include_housing: add the housing model's results to the Markdown report.
     """
+    if variants is None:
+        variants = configured_variants()
     if not variants:
         return Pipeline([])
     per_variant = sum(

@@ -2,6 +2,7 @@
 
 from kedro.pipeline import Pipeline, node, pipeline
 
+from from_data_to_model.pipelines import data_ingestion, data_processing
 from from_data_to_model.pipelines.evaluation.metrics import history_metrics
 from from_data_to_model.pipelines.evaluation.pipeline import evaluation_node
 from from_data_to_model.pipelines.evaluation.plots import plot_housing_learning_curve
@@ -11,11 +12,12 @@ from .nodes import hold_out_validation
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    """Train the housing model on ``housing_X_train`` and evaluate it on ``housing_X_test``.
+    """Housing data, then the model trained on ``housing_X_train`` and evaluated.
 
-    Everything runs under the ``housing`` namespace, so its outputs are
+    The modelling runs under the ``housing`` namespace, so its outputs are
     ``housing.model``, ``housing.training_history``, ``housing.test_metrics``, ...
     """
+    data = data_ingestion.create_pipeline() + data_processing.create_pipeline()
     hold_out = pipeline(
         [
             node(
@@ -45,7 +47,7 @@ def create_pipeline(**kwargs) -> Pipeline:
         ],
         tags=["evaluation"],
     )
-    return pipeline(
+    return data.only_nodes_with_tags("housing") + pipeline(
         hold_out + training + evaluation,
         namespace="housing",
         inputs={

@@ -6,6 +6,8 @@ from collections.abc import Iterable, Mapping
 
 from kedro.pipeline import Pipeline, node, pipeline
 
+from from_data_to_model.variants import configured_variants
+
 from .nodes import train_model
 
 TRAINING_TAG = "training"
@@ -60,8 +62,10 @@ FASHION_MNIST_DATA = {
 }
 
 
-def create_pipeline(variants: Iterable[str] = (), **kwargs) -> Pipeline:
-    """One training node per Fashion-MNIST variant of ``parameters_regularization.yml``."""
+def create_pipeline(variants: Iterable[str] | None = None, **kwargs) -> Pipeline:
+    """One training node per Fashion-MNIST variant (default: the configured ones)."""
+    if variants is None:
+        variants = configured_variants()
     return sum(
         (
             create_training_pipeline(
