@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 
 
 def _spec_params(training_node: Node) -> tuple[str, str]:
-    """The ``params:`` inputs (defaults, overrides) of a training node."""
+    """The ``params:`` inputs (defaults, overrides) of a training node: its last two."""
     defaults, overrides = training_node.inputs[-2:]
     return defaults, overrides
 
@@ -45,6 +45,7 @@ class TrainingHooks:
 
     @hook_impl
     def before_node_run(self, node: Node) -> None:
+        """Log which variant starts training, and its place in the run."""
         if TRAINING_TAG in node.tags:
             self._position += 1
             logger.info(
