@@ -6,8 +6,9 @@ import logging
 from typing import Any
 
 import keras
-import numpy as np
 import pandas as pd
+
+from from_data_to_model.pipelines.training.nodes import as_float32
 
 logger = logging.getLogger(__name__)
 
@@ -15,8 +16,8 @@ logger = logging.getLogger(__name__)
 def evaluate_model(model: keras.Model, X_test: Any, y_test: Any) -> dict[str, float]:
     """Loss and compiled metrics of ``model`` on the test split, prefixed ``test_``."""
     results = model.evaluate(
-        np.asarray(X_test, dtype=np.float32),
-        np.asarray(y_test, dtype=np.float32),
+        as_float32(X_test),
+        as_float32(y_test),
         batch_size=4096,
         verbose=0,
         return_dict=True,

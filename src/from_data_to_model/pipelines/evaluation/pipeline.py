@@ -73,7 +73,7 @@ def create_pipeline(
     report_inputs = {
         "table": "report_table",
         "choice": "model_choice",
-        "baseline_metadata": f"{variants[0]}.training_metadata",
+        "run_metadata": f"{variants[0]}.training_metadata",  # seed, backend, versions
         "evaluation": "params:evaluation",
     }
     if include_housing:

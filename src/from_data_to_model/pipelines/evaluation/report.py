@@ -116,7 +116,7 @@ def run_information(metadata: dict[str, Any]) -> dict[str, str]:
 def write_report(
     table: pd.DataFrame,
     choice: dict[str, Any],
-    baseline_metadata: dict[str, Any],
+    run_metadata: dict[str, Any],
     evaluation: dict[str, Any],
     housing_metrics: dict[str, float] | None = None,
     housing_summary: dict[str, Any] | None = None,
@@ -178,5 +178,5 @@ def write_report(
         "## Run",
         "",
     ]
-    lines += [f"- {key}: {value}" for key, value in run_information(baseline_metadata).items()]
+    lines += [f"- {key}: {value}" for key, value in run_information(run_metadata).items()]
     return "\n".join(lines) + "\n"

@@ -30,7 +30,7 @@ class EpochLogger(keras.callbacks.Callback):
         logger.info("epoch %d/%d - %s", epoch + 1, self.epochs, metrics)
 
 
-def _as_float32(data: Any) -> np.ndarray:
+def as_float32(data: Any) -> np.ndarray:
     """A float32 array view of model input (no copy when it already is one)."""
     return np.asarray(data, dtype=np.float32)
 
@@ -52,8 +52,8 @@ def train_model(
     """
     spec = resolve_model_spec(model_defaults, model_overrides)
     keras.utils.set_random_seed(spec["seed"])
-    X_train, y_train = _as_float32(X_train), _as_float32(y_train)
-    X_val, y_val = _as_float32(X_val), _as_float32(y_val)
+    X_train, y_train = as_float32(X_train), as_float32(y_train)
+    X_val, y_val = as_float32(X_val), as_float32(y_val)
     model = build_model(spec, input_dim=X_train.shape[1])
     callbacks: list[keras.callbacks.Callback] = [EpochLogger(spec["epochs"])]
     early = spec["early_stopping"]
