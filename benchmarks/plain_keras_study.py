@@ -1,34 +1,27 @@
-"""The study's Fashion-MNIST training as one plain Keras script, without Kedro.
+"""The study's Fashion-MNIST training as one plain script, without Kedro.
 
-The baseline of ``study_benchmark.py``: same raw files, splits, scaling, models
-(built by the project's own Keras builder from the same YAML), epochs, batch sizes,
-callbacks and test evaluation; no catalog, no runner, no persisted outputs.
+The baseline of ``study_benchmark.py``: it calls the project's own pure functions
+(IDX reader, splits, scaling, training, test evaluation) in a loop, with the same
+YAML, so the difference between the two runs is Kedro itself: start-up, catalog
+I/O, persisted outputs, hooks, report and plots.
 
     python benchmarks/plain_keras_study.py PROJECT_ROOT OUTPUT_JSON
 """
 
 from __future__ import annotations
 
-import gzip
 import json
 import sys
 import time
 from pathlib import Path
 
-import keras
-import numpy as np
 import yaml
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
 
-from from_data_to_model.models import build_model, resolve_model_spec
-
-
-def read_idx(path: Path) -> np.ndarray:
-    raw = gzip.decompress(path.read_bytes())
-    ndim = raw[3]
-    shape = [int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)]
-    return np.frombuffer(raw, np.uint8, offset=4 + 4 * ndim).reshape(shape)
+from from_data_to_model.datasets.idx_dataset import IMAGES_MAGIC, LABELS_MAGIC, read_idx
+from from_data_to_model.pipelines.data_ingestion.nodes import prepare_fashion_mnist
+from from_data_to_model.pipelines.data_processing.nodes import scale_features, split_data
+from from_data_to_model.pipelines.evaluation.metrics import evaluate_model
+from from_data_to_model.pipelines.training.nodes import train_model
 
 
 def main(root: Path, output: Path) -> None:
@@ -38,40 +31,28 @@ def main(root: Path, output: Path) -> None:
     splits = yaml.safe_load((conf / "parameters_data_processing.yml").read_text())
     splits = splits["processing"]["fashion_mnist"]
     raw = root / "data" / "01_raw" / "fashion-mnist"
-    images = read_idx(raw / "train-images-idx3-ubyte.gz").reshape(60000, -1)
-    labels = np.eye(10, dtype=np.float32)[read_idx(raw / "train-labels-idx1-ubyte.gz")]
-    x_train, x_test, y_train, y_test = train_test_split(images, labels, **splits["test_split"])
-    scaler = StandardScaler().fit(x_train.astype(np.float32))
-    x_train = scaler.transform(x_train.astype(np.float32))
-    x_test = scaler.transform(x_test.astype(np.float32))
-    x_train, x_val, y_train, y_val = train_test_split(
-        x_train, y_train, **splits["validation_split"]
+    images, labels = prepare_fashion_mnist(
+        {
+            "images": read_idx(raw / "train-images-idx3-ubyte.gz", IMAGES_MAGIC),
+            "labels": read_idx(raw / "train-labels-idx1-ubyte.gz", LABELS_MAGIC),
+        },
+        num_classes=10,
     )
+    x_train, x_test, y_train, y_test = split_data(images, labels, splits["test_split"])
+    x_train, x_test, _ = scale_features(x_train, x_test)
+    x_train, x_val, y_train, y_val = split_data(x_train, y_train, splits["validation_split"])
 
     variants = {}
     for name, overrides in study["variants"].items():
-        spec = resolve_model_spec(study["defaults"], overrides, name)
-        keras.utils.set_random_seed(spec["seed"])
-        model = build_model(spec, x_train.shape[1])
-        early = spec["early_stopping"]
-        callbacks = (
-            [keras.callbacks.EarlyStopping(early["monitor"], patience=early["patience"],
-                                           restore_best_weights=early["restore_best_weights"])]
-            if early["enabled"]
-            else []
-        )  # fmt: skip
-        fit_start = time.perf_counter()
-        history = model.fit(
-            x_train, y_train, validation_data=(x_val, y_val), epochs=spec["epochs"],
-            batch_size=spec["batch_size"], callbacks=callbacks, verbose=0,
-        )  # fmt: skip
-        fit_seconds = time.perf_counter() - fit_start
-        loss, accuracy = model.evaluate(x_test, y_test, batch_size=4096, verbose=0)
+        model, _, metadata = train_model(
+            x_train, y_train, x_val, y_val, study["defaults"], overrides
+        )
+        metrics = evaluate_model(model, x_test, y_test)
         variants[name] = {
-            "fit_seconds": fit_seconds,
-            "epochs_run": len(history.history["loss"]),
-            "test_loss": float(loss),
-            "test_accuracy": float(accuracy),
+            "fit_seconds": metadata["fit_seconds"],
+            "epochs_run": metadata["epochs_run"],
+            "test_loss": metrics["test_loss"],
+            "test_accuracy": metrics["test_accuracy"],
         }
         print(f"{name}: {variants[name]}", flush=True)
     output.write_text(

@@ -4,7 +4,7 @@ One invocation, on the real data in data/01_raw, measures for each Keras backend
 
 * (a) ``kedro run --pipeline=regularization`` in a fresh copy of the project (from the
   raw files: ingestion, processing, 8 trainings, evaluation, report, plots);
-* (b) ``plain_keras_study.py``: the same data, splits, models and test evaluation;
+* (b) ``plain_keras_study.py``: the project's node functions called in a plain loop;
 * the ratio (a)/(b), per-variant fit times, the study's training FLOPs, the achieved
   GFLOP/s and their ratio to a float32 matmul ceiling measured here, peak memory;
 * optionally (a) again with ``--runner=ThreadRunner``, and whether its report matches.
