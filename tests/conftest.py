@@ -16,6 +16,17 @@ from tests.raw_files import write_fashion_mnist, write_housing
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RAW_DIR = PROJECT_ROOT / "data" / "01_raw"
 OFFLINE = "http://127.0.0.1:9/"  # nothing listens there: downloads fail at once
+# The study's variants, in configuration (and report) order.
+VARIANTS = [
+    "underfit",
+    "overfit",
+    "early_stopping",
+    "reduced_size",
+    "l1",
+    "l2",
+    "dropout",
+    "combined",
+]
 
 os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "true")
 
@@ -72,13 +83,15 @@ class Project:
     def env(self) -> dict[str, str]:
         return {**os.environ, "KEDRO_DISABLE_TELEMETRY": "true", "COLUMNS": "200"}
 
-    def kedro(self, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
-        """Run the ``kedro`` CLI in the project, as a user would."""
+    def kedro(
+        self, *args: str, timeout: int = 600, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess:
+        """Run the ``kedro`` CLI in the project, as a user would (``env``: extra variables)."""
         return subprocess.run(  # the caller checks the return code
             [str(self.kedro_path), *args],
             check=False,
             cwd=self.root,
-            env=self.env,
+            env={**self.env, **(env or {})},
             capture_output=True,
             text=True,
             timeout=timeout,

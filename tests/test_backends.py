@@ -18,17 +18,8 @@ pytestmark = [
 
 def test_jax_backend_through_the_catalog(tiny_project):
     tiny_project.session_run(pipeline_names=["data_ingestion", "data_processing"])
-    env = {**tiny_project.env, "KERAS_BACKEND": "jax"}
-    import subprocess
-
-    result = subprocess.run(
-        [str(tiny_project.kedro_path), "run", "--pipeline=regularization", "--namespaces=l2"],
-        cwd=tiny_project.root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+    result = tiny_project.kedro(
+        "run", "--pipeline=regularization", "--namespaces=l2", env={"KERAS_BACKEND": "jax"}
     )
     assert result.returncode == 0, result.stdout + result.stderr
     outputs = tiny_project.root / "data" / "07_model_output" / "l2"

@@ -9,7 +9,7 @@ import time
 import pytest
 from kedro.io import DatasetError
 
-from tests.test_run import VARIANTS
+from tests.conftest import VARIANTS
 
 pytestmark = pytest.mark.slow
 

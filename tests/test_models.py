@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from from_data_to_model.models import ModelSpecError, build_model, deep_merge, resolve_model_spec
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, VARIANTS
 
 
 def study_parameters(name: str) -> dict:
@@ -34,9 +34,7 @@ def dropout_rates(model):
 
 
 def test_configuration_holds_the_eight_study_variants():
-    assert list(REGULARIZATION["variants"]) == [
-        "underfit", "overfit", "early_stopping", "reduced_size", "l1", "l2", "dropout", "combined",
-    ]  # fmt: skip
+    assert list(REGULARIZATION["variants"]) == VARIANTS
 
 
 @pytest.mark.parametrize(

@@ -5,18 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-pytestmark = pytest.mark.slow
+from tests.conftest import VARIANTS
 
-VARIANTS = [
-    "underfit",
-    "overfit",
-    "early_stopping",
-    "reduced_size",
-    "l1",
-    "l2",
-    "dropout",
-    "combined",
-]
+pytestmark = pytest.mark.slow
 
 
 def test_data_pipelines_write_model_inputs(tiny_project):
