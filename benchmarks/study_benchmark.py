@@ -6,10 +6,12 @@ One invocation, on the real data in data/01_raw, measures for each Keras backend
   raw files: ingestion, processing, 8 trainings, evaluation, report, plots);
 * (b) ``plain_keras_study.py``: the project's node functions called in a plain loop;
 * the ratio (a)/(b), per-variant fit times, the study's training FLOPs, the achieved
-  GFLOP/s and their ratio to a float32 matmul ceiling measured here, peak memory;
-* optionally (a) again with ``--runner=ThreadRunner``, and whether its report matches.
+  GFLOP/s and their ratio to a float32 matmul ceiling measured here (``ceilings.py``),
+  the study's time at the rate of its training step written by hand in JAX, peak memory;
+* with ``--concurrent``, (a) again with ``--runner=ParallelRunner`` and
+  ``--runner=ThreadRunner``: time, and whether each report matches the sequential one.
 
-    python benchmarks/study_benchmark.py [--backends tensorflow jax] [--thread-runner]
+    python benchmarks/study_benchmark.py [--backends tensorflow jax] [--concurrent]
 
 Results: a printed table and ``benchmarks/results/<timestamp>.json`` (git-ignored).
 """
@@ -35,30 +37,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 
 BIN = Path(sys.executable).parent
-CEILING_SNIPPET = """
-import os, sys, time
-backend = sys.argv[1]
-n = 4096
-def best_rate(run, repeat=5):
-    best = 0.0
-    for _ in range(repeat):
-        start = time.perf_counter(); run(); seconds = time.perf_counter() - start
-        best = max(best, 2 * n**3 / seconds / 1e9)
-    return best
-if backend == "numpy":
-    import numpy as np
-    a = np.random.default_rng(0).standard_normal((n, n), dtype=np.float32); b = a.copy()
-    print(best_rate(lambda: a @ b))
-elif backend == "tensorflow":
-    import tensorflow as tf
-    a = tf.random.normal((n, n)); b = tf.random.normal((n, n))
-    print(best_rate(lambda: tf.linalg.matmul(a, b).numpy()))
-else:
-    import jax, jax.numpy as jnp
-    a = jax.random.normal(jax.random.key(0), (n, n), jnp.float32); b = a + 1
-    f = jax.jit(jnp.matmul); f(a, b).block_until_ready()
-    print(best_rate(lambda: f(a, b).block_until_ready()))
-"""
+# Columns of the report table that differ between two runs of the same study.
+RUN_DEPENDENT = ["fit_seconds", "trained_at"]
 
 
 def run_measured(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> tuple[float, float]:
@@ -73,14 +53,15 @@ def run_measured(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> t
     return seconds, usage.ru_maxrss / 2**20
 
 
-def matmul_ceiling(backend: str) -> float:
+def ceiling(what: str) -> float:
+    """GFLOP/s of one ``benchmarks/ceilings.py`` measurement, in a fresh process."""
     env = dict(os.environ)
-    if backend == "numpy":  # these slow a current OpenBLAS down (see the env notes)
+    if what == "numpy":  # these slow a current OpenBLAS down (see the env notes)
         env.pop("OPENBLAS_CORETYPE", None)
         env.pop("OPENBLAS_L2_SIZE", None)
     out = subprocess.run(
-        [sys.executable, "-c", CEILING_SNIPPET, backend], env=env, capture_output=True, text=True,
-        check=True,
+        [sys.executable, str(ROOT / "benchmarks" / "ceilings.py"), what], env=env,
+        capture_output=True, text=True, check=True,
     )  # fmt: skip
     return float(out.stdout.strip().splitlines()[-1])
 
@@ -142,7 +123,35 @@ def study_flops(metadata: dict) -> float:
     )
 
 
-def benchmark_backend(backend: str, workdir: Path, thread_runner: bool) -> dict:
+def kedro_run(
+    backend: str, runner: str, workdir: Path, env: dict[str, str], variants: list[str]
+) -> tuple[dict, dict, pd.DataFrame]:
+    """``kedro run --pipeline=regularization --runner=RUNNER`` in a fresh project copy."""
+    project = fresh_project(workdir / f"{backend}-{runner}")
+    print(f"[{backend}] kedro run --pipeline=regularization --runner={runner} ...", flush=True)
+    seconds, peak = run_measured(
+        [str(BIN / "kedro"), "run", "--pipeline=regularization", f"--runner={runner}"],
+        project, env, workdir / f"{backend}-{runner}.log",
+    )  # fmt: skip
+    metadata, report = kedro_results(project, variants)
+    timing = {
+        "seconds": seconds,
+        "peak_gib": peak,
+        "fit_seconds": {v: m["fit_seconds"] for v, m in metadata.items()},
+    }
+    return timing, metadata, report
+
+
+def compare_reports(report: pd.DataFrame, other: pd.DataFrame) -> dict:
+    """Whether two runs' report tables agree, apart from timings and timestamps."""
+    same = report.drop(columns=RUN_DEPENDENT).equals(other.drop(columns=RUN_DEPENDENT))
+    return {
+        "same_report": bool(same),
+        "max_test_loss_difference": float((other["test_loss"] - report["test_loss"]).abs().max()),
+    }
+
+
+def benchmark_backend(backend: str, workdir: Path, concurrent: list[str]) -> dict:
     env = {
         **os.environ,
         "KERAS_BACKEND": backend,
@@ -153,24 +162,14 @@ def benchmark_backend(backend: str, workdir: Path, thread_runner: bool) -> dict:
     variants = list(study["regularization"]["variants"])
     result: dict = {"backend": backend}
 
-    project = fresh_project(workdir / f"{backend}-sequential")
-    print(f"[{backend}] kedro run --pipeline=regularization ...", flush=True)
-    seconds, peak = run_measured(
-        [str(BIN / "kedro"), "run", "--pipeline=regularization"],
-        project,
-        env,
-        workdir / f"{backend}-kedro.log",
+    result["kedro"], metadata, report = kedro_run(
+        backend, "SequentialRunner", workdir, env, variants
     )
-    metadata, report = kedro_results(project, variants)
-    result["kedro"] = {
-        "seconds": seconds,
-        "peak_gib": peak,
-        "fit_seconds": {v: m["fit_seconds"] for v, m in metadata.items()},
-    }
     result["flops"] = study_flops(metadata)
 
     print(f"[{backend}] plain Keras script ...", flush=True)
     plain_json = workdir / f"{backend}-plain.json"
+    project = workdir / f"{backend}-SequentialRunner" / "project"
     seconds, peak = run_measured(
         [sys.executable, str(ROOT / "benchmarks" / "plain_keras_study.py"), str(project), str(plain_json)],
         ROOT, env, workdir / f"{backend}-plain.log",
@@ -181,60 +180,38 @@ def benchmark_backend(backend: str, workdir: Path, thread_runner: bool) -> dict:
     result["plain_test_loss"] = {v: r["test_loss"] for v, r in plain["variants"].items()}
     result["kedro_test_loss"] = dict(zip(report["variant"], report["test_loss"], strict=True))
 
-    if thread_runner:
-        threaded = fresh_project(workdir / f"{backend}-threads")
-        print(f"[{backend}] kedro run --runner=ThreadRunner ...", flush=True)
-        seconds, peak = run_measured(
-            [str(BIN / "kedro"), "run", "--pipeline=regularization", "--runner=ThreadRunner"],
-            threaded, env, workdir / f"{backend}-threads.log",
-        )  # fmt: skip
-        _, threaded_report = kedro_results(threaded, variants)
-        same_rows = list(threaded_report["variant"]) == list(report["variant"])
-        result["thread_runner"] = {
-            "seconds": seconds,
-            "peak_gib": peak,
-            "same_variants_and_columns": same_rows
-            and list(threaded_report.columns) == list(report.columns),
-            "max_test_loss_difference": float(
-                (threaded_report["test_loss"] - report["test_loss"]).abs().max()
-            ),
-        }
+    result["concurrent"] = {}
+    for runner in concurrent:
+        timing, _, other = kedro_run(backend, runner, workdir, env, variants)
+        result["concurrent"][runner] = {**timing, **compare_reports(report, other)}
     return result
 
 
 def print_table(results: dict) -> None:
-    ceiling = results["matmul_ceiling_gflops"]
-    print(f"\nmatmul ceiling (float32, 4096²): {ceiling}")
+    ceilings = results["ceilings_gflops"]
+    best_ceiling = max(ceilings[k] for k in ("numpy", "tensorflow", "jax") if k in ceilings)
+    print(f"\nfloat32 ceilings, GFLOP/s (4096² matmul; the study's step by hand): {ceilings}")
     for r in results["backends"]:
-        best_ceiling = max(ceiling.values())
         fit = sum(r["kedro"]["fit_seconds"].values())
         floor = r["flops"] / (best_ceiling * 1e9)
         print(f"\n== backend {r['backend']} ==")
-        print(
-            f"study training FLOPs           {r['flops'] / 1e12:8.2f} TFLOP   (floor {floor:6.1f} s at {best_ceiling:.0f} GFLOP/s)"
-        )
-        print(
-            f"kedro run (a)                  {r['kedro']['seconds']:8.1f} s      peak {r['kedro']['peak_gib']:.2f} GiB"
-        )
-        print(
-            f"plain Keras script (b)         {r['plain']['seconds']:8.1f} s      peak {r['plain']['peak_gib']:.2f} GiB"
-        )
-        print(
-            f"ratio (a)/(b)                  {r['kedro']['seconds'] / r['plain']['seconds']:8.3f}"
-        )
-        print(f"kedro run / FLOP floor         {r['kedro']['seconds'] / floor:8.2f}")
-        print(
-            f"achieved in fit                {r['flops'] / fit / 1e9:8.1f} GFLOP/s = {r['flops'] / fit / 1e9 / best_ceiling:.0%} of ceiling"
-        )
-        if "thread_runner" in r:
-            t = r["thread_runner"]
-            print(
-                f"ThreadRunner                   {t['seconds']:8.1f} s      (sequential/threads {r['kedro']['seconds'] / t['seconds']:.2f}; "
-                f"same report rows: {t['same_variants_and_columns']}, max |Δ test loss| {t['max_test_loss_difference']:.4f})"
-            )
-        print(
-            f"{'variant':16} {'kedro fit s':>11} {'plain fit s':>11} {'kedro test loss':>16} {'plain test loss':>16}"
-        )
+        rows = [
+            ("study training FLOPs", f"{r['flops'] / 1e12:8.2f} TFLOP   (floor {floor:.1f} s at {best_ceiling:.0f} GFLOP/s)"),
+            ("kedro run (a)", f"{r['kedro']['seconds']:8.1f} s      peak {r['kedro']['peak_gib']:.2f} GiB"),
+            ("plain Keras script (b)", f"{r['plain']['seconds']:8.1f} s      peak {r['plain']['peak_gib']:.2f} GiB"),
+            ("ratio (a)/(b)", f"{r['kedro']['seconds'] / r['plain']['seconds']:8.3f}"),
+            ("kedro run / FLOP floor", f"{r['kedro']['seconds'] / floor:8.2f}"),
+            ("achieved in fit", f"{r['flops'] / fit / 1e9:8.1f} GFLOP/s = {r['flops'] / fit / 1e9 / best_ceiling:.0%} of ceiling"),
+        ]  # fmt: skip
+        if "jax_train_step" in ceilings:
+            by_hand = r["flops"] / (ceilings["jax_train_step"] * 1e9)
+            rows.append(("study at hand-written step", f"{by_hand:8.1f} s      = {by_hand / floor:.2f} × floor, fit only"))  # fmt: skip
+        for runner, c in r["concurrent"].items():
+            rows.append((runner, f"{c['seconds']:8.1f} s      {r['kedro']['seconds'] / c['seconds']:.2f}× sequential; peak process {c['peak_gib']:.2f} GiB; "
+                         f"same report: {c['same_report']} (max |Δ test loss| {c['max_test_loss_difference']:.4f})"))  # fmt: skip
+        for label, value in rows:
+            print(f"{label:30} {value}")
+        print(f"{'variant':16} {'kedro fit s':>11} {'plain fit s':>11} {'kedro test loss':>16} {'plain test loss':>16}")  # fmt: skip
         for v, s in r["kedro"]["fit_seconds"].items():
             print(f"{v:16} {s:11.1f} {r['plain']['fit_seconds'][v]:11.1f} {r['kedro_test_loss'][v]:16.4f} {r['plain_test_loss'][v]:16.4f}")  # fmt: skip
 
@@ -243,24 +220,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--backends", nargs="+", default=["tensorflow", "jax"])
     parser.add_argument(
-        "--thread-runner", action="store_true", help="also time --runner=ThreadRunner"
+        "--concurrent",
+        action="store_true",
+        help="also time ParallelRunner and ThreadRunner and compare their reports",
     )
     args = parser.parse_args()
+    concurrent = ["ParallelRunner", "ThreadRunner"] if args.concurrent else []
     if not (ROOT / "data/01_raw/fashion-mnist/train-images-idx3-ubyte.gz").is_file():
         raise SystemExit(
             "Put the raw Fashion-MNIST files in data/01_raw/fashion-mnist/ first (see README)."
         )
+    measured = ["numpy", *args.backends] + (["jax_train_step"] if "jax" in args.backends else [])
     results = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "cpu_count": os.cpu_count(),
-        "matmul_ceiling_gflops": {
-            b: round(matmul_ceiling(b), 1) for b in ["numpy", *args.backends]
-        },
+        "ceilings_gflops": {what: round(ceiling(what), 1) for what in measured},
         "backends": [],
     }
     with tempfile.TemporaryDirectory(prefix="study-benchmark-") as tmp:
         for backend in args.backends:
-            results["backends"].append(benchmark_backend(backend, Path(tmp), args.thread_runner))
+            results["backends"].append(benchmark_backend(backend, Path(tmp), concurrent))
     out = ROOT / "benchmarks" / "results"
     out.mkdir(exist_ok=True)
     path = out / f"{results['date'].replace(':', '-')}.json"

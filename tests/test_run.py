@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
+import pandas as pd
 import pytest
 
 from tests.conftest import VARIANTS
@@ -123,3 +126,35 @@ def test_invalid_parameters_fail_before_any_training(tiny_project):
     assert result.returncode != 0
     assert "variant 'l2': field 'hidden.l2' must be a number >= 0" in output
     assert "epoch 1/" not in output and "Training variant" not in output
+
+
+def test_parallel_runner_gives_the_sequential_report(tiny_project):
+    """Variants train in spawned worker processes, each seeded by its spec: same report."""
+    tiny_project.session_run(pipeline_names=["regularization"])
+    sequential = tiny_project.catalog().load("report_table")
+    result = tiny_project.kedro("run", "--pipeline=regularization", "--runner=ParallelRunner")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ParallelRunner: workers are spawned" in result.stdout + result.stderr
+    parallel = tiny_project.catalog().load("report_table")  # the latest version
+    assert (parallel["trained_at"] >= sequential["trained_at"]).all()
+    run_dependent = ["fit_seconds", "trained_at"]
+    pd.testing.assert_frame_equal(
+        parallel.drop(columns=run_dependent), sequential.drop(columns=run_dependent)
+    )
+
+
+def test_thread_runner_warns_that_results_will_differ(tiny_project):
+    from kedro.runner import ThreadRunner
+
+    hooks_logger = logging.getLogger("from_data_to_model.hooks")
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    hooks_logger.addHandler(handler)
+    try:
+        tiny_project.session_run(pipeline_names=["regularization"], runner=ThreadRunner())
+    finally:
+        hooks_logger.removeHandler(handler)
+    warnings = [r.getMessage() for r in records if r.levelno == logging.WARNING]
+    assert any("use --runner=ParallelRunner" in message for message in warnings)
+    assert len(tiny_project.catalog().load("report_table")) == len(VARIANTS)
