@@ -125,9 +125,9 @@ def study_flops(metadata: dict) -> float:
 
 def kedro_run(
     backend: str, runner: str, workdir: Path, env: dict[str, str], variants: list[str]
-) -> tuple[dict, dict, pd.DataFrame]:
+) -> tuple[dict, dict, pd.DataFrame, Path]:
     """``kedro run --pipeline=regularization --runner=RUNNER`` in a fresh project copy."""
-    name = f"{backend}-{runner}-{len(list(workdir.glob(f'{backend}-{runner}-*')))}"
+    name = f"{backend}-{runner}-{len(list(workdir.glob(f'{backend}-{runner}-*.log')))}"
     project = fresh_project(workdir / name)
     print(f"[{backend}] kedro run --pipeline=regularization --runner={runner} ...", flush=True)
     seconds, peak = run_measured(
@@ -140,7 +140,7 @@ def kedro_run(
         "peak_gib": peak,
         "fit_seconds": {v: m["fit_seconds"] for v, m in metadata.items()},
     }
-    return timing, metadata, report
+    return timing, metadata, report, project
 
 
 def compare_reports(report: pd.DataFrame, other: pd.DataFrame) -> dict:
@@ -167,11 +167,12 @@ def benchmark_backend(backend: str, workdir: Path, concurrent: list[str], repeat
     # disturbed by whatever else the machine did), and every time is kept.
     kedro_runs, plain_runs = [], []
     for attempt in range(repeat):
-        timing, metadata, report = kedro_run(backend, "SequentialRunner", workdir, env, variants)
+        timing, metadata, report, project = kedro_run(
+            backend, "SequentialRunner", workdir, env, variants
+        )
         kedro_runs.append(timing)
         print(f"[{backend}] plain Keras script ...", flush=True)
         plain_json = workdir / f"{backend}-plain-{attempt}.json"
-        project = workdir / f"{backend}-SequentialRunner-{attempt}" / "project"
         seconds, peak = run_measured(
             [sys.executable, str(ROOT / "benchmarks" / "plain_keras_study.py"), str(project), str(plain_json)],
             ROOT, env, workdir / f"{backend}-plain-{attempt}.log",
@@ -189,7 +190,7 @@ def benchmark_backend(backend: str, workdir: Path, concurrent: list[str], repeat
 
     result["concurrent"] = {}
     for runner in concurrent:
-        timing, _, other = kedro_run(backend, runner, workdir, env, variants)
+        timing, _, other, _ = kedro_run(backend, runner, workdir, env, variants)
         result["concurrent"][runner] = {**timing, **compare_reports(report, other)}
     return result
 
