@@ -86,6 +86,6 @@ class ParallelRunnerHooks:
         for name in cached:
             catalog[name] = catalog[name]._dataset  # CachedDataset has no public accessor
         logger.info(
-            "ParallelRunner: workers are spawned; they read %s from their files",
-            ", ".join(cached) or "every input",
+            "ParallelRunner: workers are spawned; each reads from their files: %s",
+            ", ".join(cached) or "(no cached datasets)",
         )
