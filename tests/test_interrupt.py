@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import subprocess
 import time
@@ -25,6 +26,21 @@ def wait_for(process: subprocess.Popen, log_path, text: str, timeout: float = 30
     raise AssertionError(f"{text!r} not seen within {timeout} s")
 
 
+@contextlib.contextmanager
+def ctrl_c_reaches_children():
+    """Let children started here turn SIGINT into KeyboardInterrupt, as in a terminal.
+
+    A suite started in the background by a non-interactive shell has SIGINT ignored,
+    and an ignored signal stays ignored in children; a handled one is reset to the
+    default at exec, and Python maps the default to KeyboardInterrupt.
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def test_killed_run_leaves_no_valid_looking_output_and_resumes(tiny_project):
     # `overfit` trains long enough to be interrupted in the middle of its epochs.
     tiny_project.local_conf(
@@ -32,7 +48,7 @@ def test_killed_run_leaves_no_valid_looking_output_and_resumes(tiny_project):
         {"regularization": {"variants": {"overfit": {"epochs": 5000}}}},
     )
     log = tiny_project.root / "run.log"
-    with log.open("w") as out:
+    with log.open("w") as out, ctrl_c_reaches_children():
         run = subprocess.Popen(
             [str(tiny_project.kedro_path), "run", "--pipeline=regularization"],
             cwd=tiny_project.root,
