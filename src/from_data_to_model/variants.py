@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kedro.config import OmegaConfigLoader
 from kedro.framework.project import settings
 from kedro.utils import find_kedro_project
 
@@ -17,11 +16,10 @@ def configured_variants(project_path: Path | None = None) -> list[str]:
     environment): pipelines are built before a run's ``--env`` is known.
     """
     root = project_path or find_kedro_project(Path.cwd()) or Path.cwd()
-    loader = OmegaConfigLoader(
+    loader = settings.CONFIG_LOADER_CLASS(
         conf_source=str(root / settings.CONF_SOURCE),
-        base_env="base",
-        default_run_env=os.environ.get("KEDRO_ENV", "local"),
-        merge_strategy=settings.CONFIG_LOADER_ARGS.get("merge_strategy"),
+        env=os.environ.get("KEDRO_ENV"),
+        **settings.CONFIG_LOADER_ARGS,
     )
     variants = loader["parameters"].get("regularization", {}).get("variants") or {}
     return list(variants)
