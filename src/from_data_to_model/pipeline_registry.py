@@ -8,7 +8,7 @@ from pathlib import Path
 from kedro.framework.project import find_pipelines
 from kedro.pipeline import Pipeline
 
-from from_data_to_model.pipelines import housing, regularization
+from from_data_to_model.pipelines import regularization
 
 PIPELINES_DIR = Path(__file__).parent / "pipelines"
 
@@ -37,8 +37,8 @@ def register_pipelines() -> dict[str, Pipeline]:
         raise ValueError(
             f"Unknown pipeline {name!r}. Pipelines: {', '.join([*known, '__default__'])}."
         ) from None
-    if "__default__" in pipelines:
-        pipelines["__default__"] = housing.create_pipeline() + regularization.create_pipeline(
+    if "__default__" in pipelines:  # everything was found, housing included
+        pipelines["__default__"] = pipelines["housing"] + regularization.create_pipeline(
             include_housing=True
         )
     return pipelines

@@ -2,7 +2,7 @@
 
 from kedro.pipeline import Pipeline, node, pipeline
 
-from from_data_to_model.pipelines import data_ingestion, data_processing
+from from_data_to_model.pipelines import data_pipeline
 from from_data_to_model.pipelines.evaluation.metrics import history_metrics
 from from_data_to_model.pipelines.evaluation.pipeline import evaluation_node
 from from_data_to_model.pipelines.evaluation.plots import plot_housing_learning_curve
@@ -17,7 +17,6 @@ def create_pipeline(**kwargs) -> Pipeline:
     The modelling runs under the ``housing`` namespace, so its outputs are
     ``housing.model``, ``housing.training_history``, ``housing.test_metrics``, ...
     """
-    data = data_ingestion.create_pipeline() + data_processing.create_pipeline()
     hold_out = pipeline(
         [
             node(
@@ -47,7 +46,7 @@ def create_pipeline(**kwargs) -> Pipeline:
         ],
         tags=["evaluation"],
     )
-    return data.only_nodes_with_tags("housing") + pipeline(
+    return data_pipeline("housing") + pipeline(
         hold_out + training + evaluation,
         namespace="housing",
         inputs={

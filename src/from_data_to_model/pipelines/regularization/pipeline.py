@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from kedro.pipeline import Pipeline
 
-from from_data_to_model.pipelines import data_ingestion, data_processing, evaluation, training
+from from_data_to_model.pipelines import data_pipeline, evaluation, training
 from from_data_to_model.variants import configured_variants
 
 
@@ -21,9 +21,8 @@ def create_pipeline(
     """
     if variants is None:
         variants = configured_variants()
-    data = data_ingestion.create_pipeline() + data_processing.create_pipeline()
     return (
-        data.only_nodes_with_tags("fashion_mnist")
+        data_pipeline("fashion_mnist")
         + training.create_pipeline(variants)
         + evaluation.create_pipeline(variants, include_housing=include_housing)
     )
