@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from kedro.pipeline import Node, Pipeline, node, pipeline
 
@@ -26,7 +26,7 @@ def evaluation_node() -> Node:
     )
 
 
-def create_variant_evaluation(namespace: str, test_data: Mapping[str, str]) -> Pipeline:
+def create_variant_evaluation(namespace: str) -> Pipeline:
     """Test metrics and the report row of one variant, under its namespace."""
     template = pipeline(
         [
@@ -48,7 +48,7 @@ def create_variant_evaluation(namespace: str, test_data: Mapping[str, str]) -> P
     return pipeline(
         template,
         namespace=namespace,
-        inputs=dict(test_data),
+        inputs=FASHION_MNIST_TEST,
         parameters={"params:diagnosis": "params:evaluation.diagnosis"},
     )
 
@@ -66,9 +66,7 @@ def create_pipeline(
         variants = configured_variants()
     if not variants:
         return Pipeline([])
-    per_variant = sum(
-        (create_variant_evaluation(v, FASHION_MNIST_TEST) for v in variants), Pipeline([])
-    )
+    per_variant = sum((create_variant_evaluation(v) for v in variants), Pipeline([]))
     histories = {v: f"{v}.training_history" for v in variants}
     report_inputs = {
         "table": "report_table",

@@ -1,5 +1,5 @@
 """One training template, instantiated per model variant with Kedro namespaces."""
 
-from .pipeline import create_pipeline, create_training_pipeline, training_template
+from .pipeline import create_pipeline, training_template
 
-__all__ = ["create_pipeline", "create_training_pipeline", "training_template"]
+__all__ = ["create_pipeline", "training_template"]

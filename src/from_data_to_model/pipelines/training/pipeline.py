@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from kedro.pipeline import Pipeline, node, pipeline
 
@@ -35,25 +35,6 @@ def training_template() -> Pipeline:
     )
 
 
-def create_training_pipeline(
-    namespace: str, data: Mapping[str, str], defaults: str, overrides: str
-) -> Pipeline:
-    """The template under ``namespace``: outputs ``<namespace>.model`` and so on.
-
-    Args:
-        namespace: the variant's name (also the prefix of its outputs).
-        data: ``X_train``/``y_train``/``X_val``/``y_val`` → catalog dataset names.
-        defaults: the ``params:`` entry of the shared model spec.
-        overrides: the ``params:`` entry of this variant's changes to it.
-    """
-    return pipeline(
-        training_template(),
-        namespace=namespace,
-        inputs=dict(data),
-        parameters={"params:model_defaults": defaults, "params:model_overrides": overrides},
-    )
-
-
 FASHION_MNIST_DATA = {
     "X_train": "fashion_mnist_X_train",
     "y_train": "fashion_mnist_y_train",
@@ -63,16 +44,23 @@ FASHION_MNIST_DATA = {
 
 
 def create_pipeline(variants: Iterable[str] | None = None, **kwargs) -> Pipeline:
-    """One training node per Fashion-MNIST variant (default: the configured ones)."""
+    """One training node per Fashion-MNIST variant (default: the configured ones).
+
+    Each is the template under the variant's namespace: ``<variant>.model`` and so on,
+    from the shared spec and the variant's overrides.
+    """
     if variants is None:
         variants = configured_variants()
     return sum(
         (
-            create_training_pipeline(
-                variant,
-                FASHION_MNIST_DATA,
-                defaults="params:regularization.defaults",
-                overrides=f"params:regularization.variants.{variant}",
+            pipeline(
+                training_template(),
+                namespace=variant,
+                inputs=FASHION_MNIST_DATA,
+                parameters={
+                    "params:model_defaults": "params:regularization.defaults",
+                    "params:model_overrides": f"params:regularization.variants.{variant}",
+                },
             )
             for variant in variants
         ),
