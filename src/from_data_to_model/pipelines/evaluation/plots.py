@@ -75,7 +75,7 @@ def plot_validation_vs_original(baseline: str, **histories: pd.DataFrame) -> dic
     fig = Figure(figsize=(8, 5), layout="constrained")
     ax = fig.subplots()
     _validation_axes(ax, histories, colours, baseline)
-    ax.set_title("Validation loss of every variant against the original (overfit) model")
+    ax.set_title(f"Validation loss of every variant against the original ({baseline}) model")
     figures["all.png"] = fig
     return figures
 
