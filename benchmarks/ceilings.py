@@ -5,8 +5,8 @@
 ``numpy``, ``tensorflow``, ``jax``: the best of five 4096² matrix products.
 ``jax_train_step``: the study's own step written by hand in JAX, without Keras or a
 data pipeline: one jitted RMSprop update of the 784→1568→10 network on a 512-row
-batch, the data already in memory; FLOPs counted as ``study_benchmark.training_flops``
-counts them (matrix products only).
+batch, the data already in memory; FLOPs counted by ``dense_flops_per_row`` (matrix
+products only), as the study's are.
 """
 
 from __future__ import annotations
@@ -16,6 +16,18 @@ import time
 from collections.abc import Callable
 
 N = 4096
+
+
+def dense_flops_per_row(dims: list[int]) -> tuple[int, int]:
+    """Multiply-add FLOPs per row of a dense network: ``(forward, training step)``.
+
+    Forward 2·W; a training step adds weight gradients 2·W and input gradients 2·W
+    except for the first layer (no gradient is needed for the data). Biases and
+    activations are ignored.
+    """
+    weights = [a * b for a, b in zip(dims[:-1], dims[1:], strict=False)]
+    forward = 2 * sum(weights)
+    return forward, forward + 2 * sum(weights) + 2 * sum(weights[1:])
 
 
 def best_rate(run: Callable[[], object], flops: float, repeat: int = 5) -> float:
@@ -90,8 +102,7 @@ def jax_train_step(batch: int = 512, dims: tuple[int, ...] = (784, 1568, 10)) ->
         jax.block_until_ready(state)
 
     run()  # compile
-    weights = [a * b for a, b in zip(dims[:-1], dims[1:], strict=False)]
-    per_row = 2 * sum(weights) * 2 + 2 * sum(weights[1:])
+    _, per_row = dense_flops_per_row(list(dims))
     return best_rate(run, steps * batch * per_row)
 
 

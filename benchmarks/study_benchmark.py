@@ -31,9 +31,9 @@ from pathlib import Path
 
 import pandas as pd
 import yaml
+from ceilings import dense_flops_per_row  # this folder: run as a script
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
 
 
 BIN = Path(sys.executable).parent
@@ -69,18 +69,13 @@ def ceiling(what: str) -> float:
 def training_flops(
     units: list[int], n_in: int, n_out: int, rows: dict[str, int], epochs: int
 ) -> float:
-    """Multiply-add FLOPs of fitting a dense network (biases and activations ignored).
+    """FLOPs of fitting a dense network (``ceilings.dense_flops_per_row`` per row).
 
-    Per training row: forward 2·W, weight gradients 2·W, input gradients 2·W except for
-    the first layer (no gradient is needed for the data); per validation row: forward
-    2·W each epoch; one forward pass over the test rows at the end.
+    Each epoch: a training step per training row and a forward pass per validation
+    row; then one forward pass over the test rows.
     """
-    dims = [n_in, *units, n_out]
-    weights = [a * b for a, b in zip(dims[:-1], dims[1:], strict=True)]
-    forward = 2 * sum(weights)
-    backward = 2 * sum(weights) + 2 * sum(weights[1:])
-    per_epoch = rows["train"] * (forward + backward) + rows["val"] * forward
-    return epochs * per_epoch + rows["test"] * forward
+    forward, step = dense_flops_per_row([n_in, *units, n_out])
+    return epochs * (rows["train"] * step + rows["val"] * forward) + rows["test"] * forward
 
 
 def fresh_project(workdir: Path) -> Path:
