@@ -1,6 +1,6 @@
 # Two entry points for a fresh clone: `make study` and `make test`.
-# Offline, point OFFLINE_DATA at a folder holding fashion-mnist/ and california-housing/
-# (e.g. `make study OFFLINE_DATA=../shared/data`); online, the first run downloads them.
+# Raw data: downloaded on first use; offline, point OFFLINE_DATA at a folder holding
+# fashion-mnist/*.gz and california-housing/cal_housing.data (`make study OFFLINE_DATA=...`).
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -9,7 +9,7 @@ OFFLINE_DATA ?=
 PIPELINE ?= regularization
 export KEDRO_DISABLE_TELEMETRY ?= true
 
-.PHONY: setup raw-data study test lint
+.PHONY: setup raw-data study test test-fast lint
 
 $(BIN)/kedro: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,11 +19,13 @@ $(BIN)/kedro: pyproject.toml
 
 setup: $(BIN)/kedro
 
-raw-data:
+raw-data: setup
 ifneq ($(OFFLINE_DATA),)
 	mkdir -p data/01_raw/fashion-mnist data/01_raw/california-housing
 	cp -f $(OFFLINE_DATA)/fashion-mnist/*.gz data/01_raw/fashion-mnist/
 	cp -f $(OFFLINE_DATA)/california-housing/cal_housing.data data/01_raw/california-housing/
+else
+	$(BIN)/python -m from_data_to_model.download --raw-dir data/01_raw
 endif
 
 study: setup raw-data
@@ -32,6 +34,9 @@ study: setup raw-data
 test: setup raw-data
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/pytest
+
+test-fast: setup
+	$(BIN)/pytest -m "not slow"
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks

@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from from_data_to_model.datasets.idx_dataset import IMAGES_MAGIC, LABELS_MAGIC, read_idx
+from from_data_to_model.model_spec import ModelSpec, ModelSpecChanges
 from from_data_to_model.pipelines.data_ingestion.nodes import prepare_fashion_mnist
 from from_data_to_model.pipelines.data_processing.nodes import scale_features, split_data
 from from_data_to_model.pipelines.evaluation.metrics import evaluate_model
@@ -43,10 +44,10 @@ def main(root: Path, output: Path) -> None:
     x_train, x_val, y_train, y_val = split_data(x_train, y_train, splits["validation_split"])
 
     variants = {}
-    for name, overrides in study["variants"].items():
-        model, _, metadata = train_model(
-            x_train, y_train, x_val, y_val, study["defaults"], overrides
-        )
+    defaults = ModelSpec.model_validate(study["defaults"])
+    for name, raw_changes in study["variants"].items():
+        changes = ModelSpecChanges.model_validate(raw_changes)
+        model, _, metadata = train_model(x_train, y_train, x_val, y_val, defaults, changes)
         metrics = evaluate_model(model, x_test, y_test)
         variants[name] = {
             "fit_seconds": metadata["fit_seconds"],

@@ -101,10 +101,13 @@ def kedro_results(project: Path, variants: list[str]) -> tuple[dict, pd.DataFram
     metadata = {}
     for variant in variants:
         (path,) = sorted(
-            (project / f"data/07_model_output/{variant}/training_metadata.json").glob("*/*")
+            (
+                project / f"data/07_model_output/regularization.{variant}/training_metadata.json"
+            ).glob("*/*")
         )[-1:]
         metadata[variant] = json.loads(path.read_text())
-    (report,) = sorted((project / "data/08_reporting/report_table.csv").glob("*/*"))[-1:]
+    reports = project / "data/08_reporting/regularization/report_table.csv"
+    (report,) = sorted(reports.glob("*/*"))[-1:]
     return metadata, pd.read_csv(report)
 
 

@@ -1,4 +1,4 @@
-"""Shared fixtures: a temporary copy of the project, with tiny, real or no raw data."""
+"""Shared fixtures: the study's parameters, and temporary copies of the project."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from omegaconf import OmegaConf
 
 from tests.raw_files import write_fashion_mnist, write_housing
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RAW_DIR = PROJECT_ROOT / "data" / "01_raw"
-OFFLINE = "http://127.0.0.1:9/"  # nothing listens there: downloads fail at once
 # The study's variants, in configuration (and report) order.
 VARIANTS = [
     "underfit",
@@ -32,12 +32,23 @@ os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "true")
 
 # Tiny, fast settings for any run of the study's pipelines in tests (soft-merged).
 TINY_PARAMETERS: dict = {
+    "ingestion": {"california_housing": {"rows": None}},
     "regularization": {
         "defaults": {"hidden": {"units": [16]}, "epochs": 2, "batch_size": 64},
         "variants": {"underfit": {"epochs": 2, "batch_size": 64}},
     },
     "housing": {"overrides": {"epochs": 2, "batch_size": 16}},
 }
+
+
+def base_parameters() -> dict:
+    """``conf/base/parameters*.yml``, merged as the config loader merges them."""
+    files = sorted((PROJECT_ROOT / "conf" / "base").glob("parameters*.yml"))
+    return OmegaConf.to_container(OmegaConf.merge(*(OmegaConf.load(f) for f in files)))
+
+
+def tiny_parameters() -> dict:
+    return OmegaConf.to_container(OmegaConf.merge(base_parameters(), TINY_PARAMETERS))
 
 
 def write_yaml(path: Path, content: dict) -> None:
@@ -48,6 +59,8 @@ def write_yaml(path: Path, content: dict) -> None:
 class Project:
     """A temporary copy of this Kedro project (conf + pyproject; the package is installed)."""
 
+    kedro_path = Path(sys.executable).with_name("kedro")
+
     def __init__(self, root: Path):
         self.root = root
         self.raw = root / "data" / "01_raw"
@@ -55,29 +68,26 @@ class Project:
     def local_conf(self, name: str, content: dict) -> None:
         write_yaml(self.root / "conf" / "local" / f"{name}.yml", content)
 
-    def session_run(self, **kwargs):
-        """``kedro run`` in this process (pipelines are built from this copy's conf)."""
+    def session(self, **kwargs):
         from kedro.framework.session import KedroSession
         from kedro.framework.startup import bootstrap_project
 
         bootstrap_project(self.root)
+        return KedroSession.create(project_path=self.root, **kwargs)
+
+    def session_run(self, **kwargs):
+        """``kedro run`` in this process (pipelines are built from this copy's conf)."""
         cwd = Path.cwd()
         os.chdir(self.root)
         try:
-            with KedroSession.create(project_path=self.root) as session:
+            with self.session() as session:
                 return session.run(**kwargs)
         finally:
             os.chdir(cwd)
 
     def catalog(self):
-        from kedro.framework.session import KedroSession
-        from kedro.framework.startup import bootstrap_project
-
-        bootstrap_project(self.root)
-        with KedroSession.create(project_path=self.root) as session:
+        with self.session() as session:
             return session.load_context().catalog
-
-    kedro_path = Path(sys.executable).with_name("kedro")
 
     @property
     def env(self) -> dict[str, str]:
@@ -117,29 +127,17 @@ def copy_project(tmp_path: Path) -> Project:
 
 
 @pytest.fixture
-def offline_project(tmp_path) -> Project:
-    """A project copy with no raw files, whose downloads fail at once."""
-    project = copy_project(tmp_path)
-    catalog = yaml.safe_load((PROJECT_ROOT / "conf/base/catalog.yml").read_text())
-    project.local_conf(
-        "catalog",
-        {
-            "fashion_mnist_raw_train": {**catalog["fashion_mnist_raw_train"], "mirror": OFFLINE},
-            "california_housing_raw": {**catalog["california_housing_raw"], "archive_url": OFFLINE},
-        },
-    )
-    return project
+def empty_project(tmp_path) -> Project:
+    """A project copy with no raw files."""
+    return copy_project(tmp_path)
 
 
 @pytest.fixture
-def tiny_project(offline_project) -> Project:
+def tiny_project(empty_project) -> Project:
     """A project copy with tiny raw files (300 images, 80 houses) and tiny training settings."""
-    project = offline_project
+    project = empty_project
     write_fashion_mnist(project.raw / "fashion-mnist", n=300)
     write_housing(project.raw / "california-housing" / "cal_housing.data", n=80)
-    catalog = yaml.safe_load((project.root / "conf/local/catalog.yml").read_text())
-    catalog["california_housing_raw"]["expected_rows"] = None
-    project.local_conf("catalog", catalog)
     project.local_conf("parameters", TINY_PARAMETERS)
     return project
 
@@ -157,7 +155,7 @@ requires_real_data = pytest.mark.skipif(
     not real_files_present(),
     reason=(
         f"REAL DATA ABSENT: put the Fashion-MNIST .gz files and cal_housing.data under "
-        f"{RAW_DIR} (.ci/run copies them from ../shared/data) to run the real-data checks"
+        f"{RAW_DIR} (`make raw-data` downloads them) to run the real-data checks"
     ),
 )
 
@@ -169,4 +167,15 @@ def real_project(tmp_path) -> Project:
     project.raw.mkdir(parents=True)
     for folder in ("fashion-mnist", "california-housing"):
         (project.raw / folder).symlink_to(RAW_DIR / folder)
+    return project
+
+
+@pytest.fixture(scope="session")
+def tiny_study(tmp_path_factory) -> Project:
+    """A tiny project after one ``kedro run`` of every pipeline (shared: treat as read-only)."""
+    project = copy_project(tmp_path_factory.mktemp("tiny_study"))
+    write_fashion_mnist(project.raw / "fashion-mnist", n=300)
+    write_housing(project.raw / "california-housing" / "cal_housing.data", n=80)
+    project.local_conf("parameters", TINY_PARAMETERS)
+    project.session_run()
     return project

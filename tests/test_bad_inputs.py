@@ -22,6 +22,7 @@ def test_every_row_names_an_existing_test():
 
 def test_too_few_rows_for_the_split(tiny_project):
     write_housing(tiny_project.raw / "california-housing" / "cal_housing.data", n=1)
+    assert tiny_project.root.joinpath("conf/local/parameters.yml").read_text().count("rows: null")
     result = tiny_project.kedro("run", "--pipeline=housing")
     assert result.returncode != 0
     assert "Cannot split 1 rows with test_size=0.3" in result.stdout + result.stderr
@@ -30,25 +31,23 @@ def test_too_few_rows_for_the_split(tiny_project):
 def test_unknown_pipeline(tiny_project):
     result = tiny_project.kedro("run", "--pipeline=nope")
     assert result.returncode != 0
-    output = result.stdout + result.stderr
-    assert "Unknown pipeline 'nope'. Pipelines: data_ingestion, data_processing" in output
-    assert "regularization, training, __default__." in output
+    assert "from_data_to_model.pipelines.nope" in result.stdout + result.stderr
 
 
-def test_unknown_namespace(tiny_project):
-    result = tiny_project.kedro("run", "--pipeline=regularization", "--namespaces=l3")
+def test_missing_raw_files_say_how_to_get_them(empty_project):
+    result = empty_project.kedro("run", "--pipeline=regularization")
     assert result.returncode != 0
     output = result.stdout + result.stderr
-    assert "does not contain nodes with the following namespaces: ['l3']" in output
+    assert "RawDataMissingError" in output and "python -m from_data_to_model.download" in output
 
 
 def test_model_file_that_is_not_keras(tiny_project):
     tiny_project.session_run(pipeline_names=["data_ingestion", "data_processing"])
-    version = tiny_project.root / "data/06_models/l2.keras/2026-01-01T00.00.00.000Z"
+    version = tiny_project.root / "data/06_models/regularization.l2.keras/2026-01-01T00.00.00.000Z"
     version.mkdir(parents=True)
-    (version / "l2.keras").write_text("not a model")
+    (version / "regularization.l2.keras").write_text("not a model")
     result = tiny_project.kedro(
-        "run", "--pipeline=regularization", "--namespaces=l2", "--tags=evaluation"
+        "run", "--pipeline=regularization", "--namespaces=regularization.l2", "--tags=evaluation"
     )
     assert result.returncode != 0
     output = result.stdout + result.stderr

@@ -57,7 +57,7 @@ def test_killed_run_leaves_no_valid_looking_output_and_resumes(tiny_project):
             stderr=subprocess.STDOUT,
         )
         try:
-            wait_for(run, log, "Training variant overfit")
+            wait_for(run, log, "Training regularization.overfit")
             wait_for(run, log, "epoch 3/5000")
             run.send_signal(signal.SIGINT)  # Ctrl-C
             assert run.wait(timeout=120) != 0
@@ -67,13 +67,13 @@ def test_killed_run_leaves_no_valid_looking_output_and_resumes(tiny_project):
     catalog = tiny_project.catalog()
     done = ["combined", "dropout", "early_stopping", "l1", "l2"]  # before overfit, in run order
     for variant in done:
-        assert catalog.load(f"{variant}.model") is not None
+        assert catalog.load(f"regularization.{variant}.model") is not None
     for variant in ["overfit", "reduced_size", "underfit"]:
         with pytest.raises(DatasetError):
-            catalog.load(f"{variant}.model")
-        assert not catalog.exists(f"{variant}.training_history")
-    assert not catalog.exists("report") and not catalog.exists("report_table")
-    assert not catalog.exists("model_choice")
+            catalog.load(f"regularization.{variant}.model")
+        assert not catalog.exists(f"regularization.{variant}.training_history")
+    for output in ["report", "report_table", "model_choice"]:
+        assert not catalog.exists(f"regularization.{output}")
 
     # Resume: only what is missing (the unfinished variants, every evaluation, the report).
     (tiny_project.root / "conf/local/parameters_slow_variant.yml").unlink()
@@ -81,9 +81,9 @@ def test_killed_run_leaves_no_valid_looking_output_and_resumes(tiny_project):
     output = resumed.stdout + resumed.stderr
     assert resumed.returncode == 0, output
     for variant in done:  # finished variants are not retrained
-        assert f"Training variant {variant} " not in output
+        assert f"Training regularization.{variant} " not in output
     for variant in ["overfit", "reduced_size", "underfit"]:
-        assert f"Training variant {variant} " in output
+        assert f"Training regularization.{variant} " in output
     catalog = tiny_project.catalog()
-    assert list(catalog.load("report_table")["variant"]) == VARIANTS
-    assert catalog.load("model_choice")["variant"] in VARIANTS
+    assert list(catalog.load("regularization.report_table")["variant"]) == VARIANTS
+    assert catalog.load("regularization.model_choice")["variant"] in VARIANTS

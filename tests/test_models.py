@@ -1,137 +1,150 @@
-"""The model builder and spec validation, against the study's own configuration."""
+"""Every field of a model spec reaches Keras, through the training node itself."""
 
 from __future__ import annotations
 
-import copy
-
 import keras
+import numpy as np
 import pytest
-import yaml
 
-from from_data_to_model.models import ModelSpecError, build_model, deep_merge, resolve_model_spec
-from tests.conftest import PROJECT_ROOT, VARIANTS
+from from_data_to_model import models
+from from_data_to_model.model_spec import ModelSpec, ModelSpecChanges, resolve_spec
+from from_data_to_model.pipelines.training.nodes import train_model
+from tests.conftest import VARIANTS, base_parameters
+from tests.test_model_spec import DEFAULTS, spec_of
 
-
-def study_parameters(name: str) -> dict:
-    return yaml.safe_load((PROJECT_ROOT / f"conf/base/parameters_{name}.yml").read_text())
-
-
-REGULARIZATION = study_parameters("regularization")["regularization"]
-DEFAULTS = REGULARIZATION["defaults"]
-
-
-def built(variant: str) -> keras.Model:
-    spec = resolve_model_spec(DEFAULTS, REGULARIZATION["variants"][variant], variant)
-    return build_model(spec, input_dim=784)
+# A small spec to probe from: every probe below changes one field of it.
+PROBE_BASE = resolve_spec(
+    DEFAULTS,
+    ModelSpecChanges.model_validate(
+        {"hidden": {"units": [6]}, "dropout": {"layers": 1}, "epochs": 2, "batch_size": 16,
+         "early_stopping": {"enabled": True, "patience": 3}}
+    ),
+)  # fmt: skip
 
 
-def dense_layers(model):
+def dense(model):
     return [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
 
 
-def dropout_rates(model):
-    return [layer.rate for layer in model.layers if isinstance(layer, keras.layers.Dropout)]
+def dropouts(model):
+    return [layer for layer in model.layers if isinstance(layer, keras.layers.Dropout)]
 
 
-def test_configuration_holds_the_eight_study_variants():
-    assert list(REGULARIZATION["variants"]) == VARIANTS
+def penalty(model, kind: str) -> float:
+    regularizer = dense(model)[0].kernel_regularizer
+    return regularizer.get_config().get(kind, 0.0) if regularizer else 0.0
 
 
-@pytest.mark.parametrize(
-    ("variant", "hidden_units", "l1", "l2", "dropouts", "epochs", "batch", "early_stopping"),
-    [
-        ("underfit", 10, 0, 0, [], 50, 2048, False),
-        ("overfit", 1568, 0, 0, [], 20, 512, False),
-        ("early_stopping", 1568, 0, 0, [], 20, 512, True),
-        ("reduced_size", 128, 0, 0, [], 20, 512, False),
-        ("l1", 1568, 1e-8, 0, [], 20, 512, False),
-        ("l2", 1568, 0, 1e-8, [], 20, 512, False),
-        ("dropout", 1568, 0, 0, [0.5, 0.5], 20, 512, False),
-        ("combined", 128, 1e-7, 0, [0.5], 20, 512, True),
-    ],
-)
-def test_variants_match_the_spec(
-    variant, hidden_units, l1, l2, dropouts, epochs, batch, early_stopping
-):
-    spec = resolve_model_spec(DEFAULTS, REGULARIZATION["variants"][variant], variant)
-    assert (spec["epochs"], spec["batch_size"]) == (epochs, batch)
-    assert spec["early_stopping"]["enabled"] is early_stopping
-    if early_stopping:
-        assert spec["early_stopping"] == {
-            "enabled": True, "monitor": "val_loss", "patience": 3, "restore_best_weights": True,
-        }  # fmt: skip
-    model = built(variant)
-    hidden, output = dense_layers(model)
-    assert hidden.units == hidden_units and hidden.activation.__name__ == "relu"
-    assert output.units == 10 and output.activation.__name__ == "softmax"
-    regularizer = hidden.kernel_regularizer
-    config = regularizer.get_config() if regularizer else {}
-    assert config.get("l1", 0) == pytest.approx(l1) and config.get("l2", 0) == pytest.approx(l2)
-    assert output.kernel_regularizer is None
-    assert dropout_rates(model) == dropouts
-    assert isinstance(model.optimizer, keras.optimizers.RMSprop)
-    assert float(model.optimizer.learning_rate) == pytest.approx(0.0005)
-    assert model.count_params() == 784 * hidden_units + hidden_units + hidden_units * 10 + 10
+def early_stopping(fit):
+    (callback,) = [c for c in fit["callbacks"] if isinstance(c, keras.callbacks.EarlyStopping)]
+    return callback
 
 
-def test_housing_model_matches_the_spec():
-    housing = study_parameters("housing")["housing"]
-    model = build_model(resolve_model_spec(housing["model"], housing["overrides"]), input_dim=8)
-    hidden, output = dense_layers(model)
+# field → (a new value, what Keras got, read off the trained model, its history or fit's call)
+PROBES = {
+    "hidden.units": ([5, 3], lambda m, h, f: [layer.units for layer in dense(m)[:-1]]),
+    "hidden.activation": ("tanh", lambda m, h, f: dense(m)[0].activation.__name__),
+    "hidden.l1": (0.01, lambda m, h, f: penalty(m, "l1")),
+    "hidden.l2": (0.02, lambda m, h, f: penalty(m, "l2")),
+    "dropout.rate": (0.25, lambda m, h, f: dropouts(m)[0].rate),
+    "dropout.layers": (3, lambda m, h, f: len(dropouts(m))),
+    "output.units": (4, lambda m, h, f: dense(m)[-1].units),
+    "output.activation": ("sigmoid", lambda m, h, f: dense(m)[-1].activation.__name__),
+    "optimizer.name": ("adam", lambda m, h, f: type(m.optimizer).__name__.lower()),
+    "optimizer.learning_rate": (0.01, lambda m, h, f: float(m.optimizer.learning_rate)),
+    "loss": ("mse", lambda m, h, f: m.loss),
+    "metrics": (["mae"], lambda m, h, f: [c for c in h.columns if c not in ("epoch", "loss")
+                                          and not c.startswith("val_")]),
+    "epochs": (3, lambda m, h, f: len(h)),
+    "batch_size": (8, lambda m, h, f: f["batch_size"]),
+    "early_stopping.enabled": (False, lambda m, h, f: any(
+        isinstance(c, keras.callbacks.EarlyStopping) for c in f["callbacks"])),
+    "early_stopping.monitor": ("val_accuracy", lambda m, h, f: early_stopping(f).monitor),
+    "early_stopping.patience": (5, lambda m, h, f: early_stopping(f).patience),
+    "early_stopping.restore_best_weights": (
+        False, lambda m, h, f: early_stopping(f).restore_best_weights),
+    "seed": (7, lambda m, h, f: f["seed"]),
+}  # fmt: skip
+
+
+def leaf_fields(model: type = ModelSpec, prefix: str = "") -> list[str]:
+    fields = []
+    for name, info in model.model_fields.items():
+        if isinstance(info.annotation, type) and issubclass(info.annotation, ModelSpec.__base__):
+            fields += leaf_fields(info.annotation, f"{prefix}{name}.")
+        else:
+            fields.append(prefix + name)
+    return fields
+
+
+def test_every_field_has_a_probe():
+    assert sorted(PROBES) == sorted(leaf_fields())
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(0)
+    return rng.normal(size=(64, 784)).astype(np.float32), rng.integers(0, 40, 64)
+
+
+def trained(spec: ModelSpec, data, monkeypatch):
+    """Train through the node; returns the model, history and what Keras' fit was given."""
+    x, labels = data
+    y = np.eye(spec.output.units, dtype=np.float32)[labels % spec.output.units]
+    fit_call: dict = {}
+    real_fit, real_seed = keras.Model.fit, keras.utils.set_random_seed
+
+    def fit(self, *args, **kwargs):
+        fit_call.update(kwargs)
+        return real_fit(self, *args, **kwargs)
+
+    def set_random_seed(seed):
+        fit_call["seed"] = seed
+        real_seed(seed)
+
+    monkeypatch.setattr(keras.Model, "fit", fit)
+    monkeypatch.setattr(keras.utils, "set_random_seed", set_random_seed)
+    model, history, _ = train_model(x[:48], y[:48], x[48:], y[48:], spec, None)
+    return model, history, fit_call
+
+
+@pytest.mark.parametrize("field", sorted(PROBES))
+def test_field_reaches_keras(field, data, monkeypatch):
+    value, observe = PROBES[field]
+    changed = PROBE_BASE.model_dump()
+    leaf = changed
+    *parents, key = field.split(".")
+    for parent in parents:
+        leaf = leaf[parent]
+    assert leaf[key] != value, "the probe must change the field"
+    leaf[key] = value
+    before = observe(*trained(PROBE_BASE, data, monkeypatch))
+    after = observe(*trained(ModelSpec.model_validate(changed), data, monkeypatch))
+    assert after == pytest.approx(value) and before != after
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_study_variants_build_as_specified(variant):
+    spec = spec_of(variant)
+    model = models.build_model(spec, input_dim=784)
+    hidden, output = dense(model)
+    assert hidden.units == spec.hidden.units[0] and output.units == 10
+    assert [d.rate for d in dropouts(model)] == [0.5] * spec.dropout.layers
+    units = spec.hidden.units[0]
+    assert model.count_params() == 784 * units + units + units * 10 + 10
+
+
+def test_housing_model_matches_its_parameters():
+    housing = base_parameters()["housing"]
+    spec = ModelSpec.model_validate(housing["model"])
+    model = models.build_model(spec, input_dim=8)
+    hidden, output = dense(model)
     assert (hidden.units, output.units, output.activation.__name__) == (16, 1, "linear")
-    assert float(model.optimizer.learning_rate) == pytest.approx(0.01)
-    assert model.loss == "mse"
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.01) and model.loss == "mse"
 
 
 def test_saved_model_reloads_in_safe_mode(tmp_path):
-    model = built("combined")
-    path = tmp_path / "combined.keras"
-    model.save(path)
-    reloaded = keras.models.load_model(path, safe_mode=True)
+    model = models.build_model(spec_of("combined"), input_dim=784)
+    model.save(tmp_path / "combined.keras")
+    reloaded = keras.saving.load_model(tmp_path / "combined.keras", safe_mode=True)
     assert [type(layer) for layer in reloaded.layers] == [type(layer) for layer in model.layers]
-
-
-def test_deep_merge_merges_nested_and_mutates_nothing():
-    defaults = {"hidden": {"units": [1], "l1": 0.0}, "epochs": 2}
-    overrides = {"hidden": {"l1": 0.5}}
-    snapshot = copy.deepcopy((defaults, overrides))
-    assert deep_merge(defaults, overrides) == {"hidden": {"units": [1], "l1": 0.5}, "epochs": 2}
-    assert (defaults, overrides) == snapshot
-
-
-@pytest.mark.parametrize(
-    ("overrides", "field"),
-    [
-        ({"hiden": {"units": [8]}}, "unknown field 'hiden'"),
-        ({"hidden": {"unit": [8]}}, "unknown field 'hidden.unit'"),
-        ({"hidden": {"l1": -1e-8}}, "field 'hidden.l1' must be a number >= 0"),
-        ({"hidden": {"l2": "0.1"}}, "field 'hidden.l2' must be a number >= 0"),
-        ({"dropout": {"rate": 1.0}}, "field 'dropout.rate' must be a number in [0, 1)"),
-        ({"dropout": {"rate": -0.1}}, "field 'dropout.rate'"),
-        ({"dropout": {"layers": -1}}, "field 'dropout.layers'"),
-        ({"epochs": 0}, "field 'epochs' must be a positive integer"),
-        ({"batch_size": -512}, "field 'batch_size' must be a positive integer"),
-        ({"hidden": {"units": [0]}}, "field 'hidden.units' must be a list of positive integers"),
-        ({"output": {"units": 0}}, "field 'output.units'"),
-        ({"optimizer": {"name": "rmsprob"}}, "field 'optimizer.name' unknown optimizer 'rmsprob'"),
-        (
-            {"optimizer": {"learning_rate": 0}},
-            "field 'optimizer.learning_rate' must be a number > 0",
-        ),
-        ({"hidden": {"activation": "relux"}}, "field 'hidden.activation' unknown activation"),
-        ({"loss": "categorical_crossentropyy"}, "field 'loss' unknown loss"),
-        ({"early_stopping": {"patience": -3}}, "field 'early_stopping.patience'"),
-        ({"epochs": True}, "field 'epochs'"),
-    ],
-)
-def test_invalid_specs_name_variant_and_field(overrides, field):
-    with pytest.raises(ModelSpecError) as excinfo:
-        resolve_model_spec(DEFAULTS, overrides, variant="my_variant")
-    assert "variant 'my_variant'" in str(excinfo.value)
-    assert field in str(excinfo.value)
-
-
-def test_missing_field_is_named():
-    defaults = {k: v for k, v in DEFAULTS.items() if k != "seed"}
-    with pytest.raises(ModelSpecError, match="field 'seed' is missing"):
-        resolve_model_spec(defaults, {}, variant="v")

@@ -26,9 +26,8 @@ def test_notebook_is_committed_without_outputs(path):
 
 
 @pytest.mark.parametrize("name", [p.name for p in NOTEBOOKS])
-def test_notebook_runs_on_a_tiny_run(tiny_project, name, monkeypatch):
-    tiny_project.session_run()  # every pipeline: the notebook reads housing results too
-    path = tiny_project.root / "notebooks" / name
+def test_notebook_runs_on_a_tiny_run(tiny_study, name, monkeypatch):
+    path = tiny_study.root / "notebooks" / name
     notebook = nbformat.read(path, as_version=4)
     monkeypatch.delenv("MPLBACKEND", raising=False)  # the notebook's own inline backend
     monkeypatch.setenv("KEDRO_DISABLE_TELEMETRY", "true")
@@ -46,3 +45,4 @@ def test_notebook_runs_on_a_tiny_run(tiny_project, name, monkeypatch):
         str(o.get("data", {}).get("text/plain", "")) + o.get("text", "") for o in outputs
     )
     assert "validation MSE" in text
+    assert "'regularization.combined'" in text  # the pipelines, built from the configuration

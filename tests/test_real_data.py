@@ -2,51 +2,40 @@
 
 from __future__ import annotations
 
-import io
-import shutil
-import tarfile
-
 import numpy as np
-import pandas as pd
 import pytest
 
-from from_data_to_model.datasets import CaliforniaHousingDataset, FashionMnistDataset
+from from_data_to_model.datasets import FashionMnistDataset
+from from_data_to_model.pipelines.data_ingestion.nodes import (
+    derive_housing_frame,
+    validate_housing_table,
+)
 from tests.conftest import RAW_DIR, requires_real_data
+from tests.pipelines.data_ingestion.test_housing_table import load
 
 pytestmark = [requires_real_data, pytest.mark.real_data]
 
 
 def test_raw_fashion_mnist_facts():
-    data = FashionMnistDataset(path=str(RAW_DIR / "fashion-mnist"), mirror=None).load()
+    data = FashionMnistDataset(path=str(RAW_DIR / "fashion-mnist")).load()
     assert data["images"].shape == (60000, 28, 28)
     assert np.bincount(data["labels"]).tolist() == [6000] * 10
     assert data["labels"][:10].tolist() == [9, 0, 0, 3, 0, 2, 7, 2, 5, 5]
     assert data["images"].mean() / 255 == pytest.approx(0.2860, abs=1e-4)
 
 
-def test_housing_frame_identical_to_scikit_learn(tmp_path, monkeypatch):
-    """Our derivation equals fetch_california_housing(as_frame=True), run on the same file."""
-    from sklearn.datasets import _california_housing, fetch_california_housing
-
-    from from_data_to_model.pipelines.data_ingestion.nodes import derive_housing_frame
-
-    raw_file = RAW_DIR / "california-housing" / "cal_housing.data"
-
-    def fetch_remote_from_local_file(remote, dirname=None, **kwargs):
-        archive = tmp_path / "cal_housing.tgz"
-        with tarfile.open(archive, "w:gz") as tar:
-            data = raw_file.read_bytes()
-            info = tarfile.TarInfo("CaliforniaHousing/cal_housing.data")
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-        target = tmp_path / "home" / remote.filename
-        shutil.copy(archive, target)
-        return str(target)
-
-    monkeypatch.setattr(_california_housing, "_fetch_remote", fetch_remote_from_local_file)
-    expected = fetch_california_housing(data_home=tmp_path / "home", as_frame=True).frame
-    ours = derive_housing_frame(CaliforniaHousingDataset(filepath=str(raw_file)).load())
-    pd.testing.assert_frame_equal(ours, expected)
+def test_housing_frame_is_scikit_learns():
+    """scikit-learn's published frame: its first row and column means."""
+    raw = load(RAW_DIR / "california-housing" / "cal_housing.data")
+    frame = derive_housing_frame(validate_housing_table(raw, 20640))
+    assert frame.shape == (20640, 9)
+    assert frame.iloc[0].to_numpy() == pytest.approx(
+        [8.3252, 41, 6.984127, 1.023810, 322, 2.555556, 37.88, -122.23, 4.526], abs=1e-6
+    )
+    assert frame.mean().to_numpy() == pytest.approx(
+        [3.870671, 28.639486, 5.429000, 1.096675, 1425.476744, 3.070655, 35.631861,
+         -119.569704, 2.068558], abs=1e-6
+    )  # fmt: skip
 
 
 @pytest.mark.slow

@@ -1,20 +1,18 @@
-"""Project settings: Kedro defaults, plus the project's hooks and catalog class."""
+"""Project settings: Kedro defaults, the project's context and hooks (they import no Keras)."""
 
 import warnings
 
-from from_data_to_model.catalog import ByReferenceDataCatalog
-from from_data_to_model.hooks import ParallelRunnerHooks, TrainingHooks
+from from_data_to_model.context import ProjectContext
+from from_data_to_model.hooks import TrainingProgressHooks
 
 # Kedro 1.x calls an OmegaConf API that OmegaConf 2.4 deprecates; the warning is
 # Kedro's to fix and says nothing to our users, so keep it off their console.
 warnings.filterwarnings("ignore", message="register_new_resolver", category=UserWarning)
-# The report nodes read every variant's namespaced outputs (`l2.summary`, ...) on
-# purpose; Kedro warns about dotted names used outside their namespace.
-warnings.filterwarnings("ignore", message="One or more dataset names contain '.'")
 
-HOOKS = (TrainingHooks(), ParallelRunnerHooks())
+HOOKS = (TrainingProgressHooks(),)
 
-DATA_CATALOG_CLASS = ByReferenceDataCatalog
+# Pipelines are built from the parameters of the run (see context.py).
+CONTEXT_CLASS = ProjectContext
 
 CONFIG_LOADER_ARGS = {
     "base_env": "base",

@@ -12,11 +12,10 @@ from from_data_to_model.datasets.idx_dataset import SPLIT_FILES
 from tests.raw_files import idx_bytes, write_fashion_mnist, write_gz
 
 IMAGES, LABELS = SPLIT_FILES["train"]
-OFFLINE = "http://127.0.0.1:9/"  # nothing listens there: the download fails at once
 
 
-def dataset(folder, mirror=OFFLINE):
-    return FashionMnistDataset(path=str(folder), split="train", mirror=mirror)
+def dataset(folder):
+    return FashionMnistDataset(path=str(folder), split="train")
 
 
 def test_loads_images_and_labels(tmp_path):
@@ -81,30 +80,14 @@ def test_corrupt_files_raise_clear_error(tmp_path, corrupt, message):
     assert excinfo.value.__cause__ is None  # no numpy/gzip traceback chained to ours
 
 
-def test_missing_files_offline_name_files_folder_and_sources(tmp_path):
+def test_missing_files_name_files_folder_and_sources(tmp_path):
     folder = tmp_path / "fashion-mnist"
     with pytest.raises(RawDataMissingError) as excinfo:
         dataset(folder).load()
     message = str(excinfo.value)
-    assert IMAGES in message and LABELS in message
-    assert str(folder) in message
+    assert IMAGES in message and LABELS in message and str(folder) in message
+    assert "python -m from_data_to_model.download" in message
     assert "dataset-fashion-mnist" in message
-    assert not list(folder.glob("*.part")) if folder.exists() else True
-
-
-def test_downloads_disabled_still_explains(tmp_path):
-    with pytest.raises(RawDataMissingError, match="downloads are disabled"):
-        dataset(tmp_path, mirror=None).load()
-
-
-def test_download_with_wrong_content_is_rejected_and_removed(tmp_path, monkeypatch):
-    def fake_download(url, target):
-        write_gz(target, idx_bytes(np.zeros((1, 28, 28), np.uint8)))
-
-    monkeypatch.setattr("from_data_to_model.datasets.idx_dataset.download", fake_download)
-    with pytest.raises(RawDataError, match="does not match the official"):
-        dataset(tmp_path, mirror="http://example.invalid/").load()
-    assert not (tmp_path / IMAGES).exists()
 
 
 def test_is_read_only(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fsspec.implementations.local
 import keras
 import numpy as np
 import pytest
@@ -42,10 +43,11 @@ def test_interrupted_save_leaves_the_previous_version_latest(tmp_path, monkeypat
     def killed(*args):
         raise KeyboardInterrupt  # Ctrl-C between writing and renaming
 
-    monkeypatch.setattr("from_data_to_model.datasets.keras_model_dataset.os.replace", killed)
+    monkeypatch.setattr(fsspec.implementations.local.LocalFileSystem, "mv", killed)
     with pytest.raises(KeyboardInterrupt):
         versioned(path, save="2026-01-02T00.00.00.000Z").save(tiny_model(2))
     monkeypatch.undo()
+    assert [p.name for p in path.rglob(".*.keras")] == [".l2.partial.keras"]  # never a version
     loaded = versioned(path).load()
     np.testing.assert_array_equal(loaded.get_weights()[0], good.get_weights()[0])
 
@@ -57,4 +59,4 @@ def test_not_a_keras_file_gives_clear_error(tmp_path):
     with pytest.raises(ModelFileError, match="is not a loadable Keras model") as excinfo:
         versioned(tmp_path / "l2.keras").load()
     assert "2026-01-01T00.00.00.000Z/l2.keras" in str(excinfo.value)
-    assert "--namespaces=<variant>" in str(excinfo.value)
+    assert "--namespaces=regularization.<variant>" in str(excinfo.value)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import hashlib
-import logging
 import math
 import zlib
 from pathlib import Path
@@ -13,12 +11,7 @@ from typing import Any
 import numpy as np
 from kedro.io import AbstractDataset, DatasetError
 
-from .download import download
 from .errors import RawDataError, RawDataMissingError
-
-logger = logging.getLogger(__name__)
-
-KERAS_MIRROR = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 
 SPLIT_FILES = {
     "train": ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
@@ -75,9 +68,8 @@ def read_idx(path: Path, expected_magic: int) -> np.ndarray:
 class FashionMnistDataset(AbstractDataset[None, dict[str, np.ndarray]]):
     """One split of Fashion-MNIST: ``{"images": (n, 28, 28) uint8, "labels": (n,) uint8}``.
 
-    Reads the IDX ``.gz`` files from ``path``. Missing files are downloaded from
-    ``mirror`` (the one Keras uses) and checked against the decompressed content's
-    sha256; offline, one ``RawDataMissingError`` names the files and where to get them.
+    Reads the IDX ``.gz`` files from ``path``; missing files give one
+    ``RawDataMissingError`` that names them and how to get them.
 
     Example catalog entry::
 
@@ -92,7 +84,6 @@ class FashionMnistDataset(AbstractDataset[None, dict[str, np.ndarray]]):
         *,
         path: str,
         split: str = "train",
-        mirror: str | None = KERAS_MIRROR,
         num_classes: int = 10,
         metadata: dict[str, Any] | None = None,
     ) -> None:
@@ -100,12 +91,11 @@ class FashionMnistDataset(AbstractDataset[None, dict[str, np.ndarray]]):
             raise DatasetError(f"split must be one of {sorted(SPLIT_FILES)}, got {split!r}.")
         self._path = Path(path)
         self._split = split
-        self._mirror = mirror
         self._num_classes = num_classes
         self.metadata = metadata
 
     def _describe(self) -> dict[str, Any]:
-        return {"path": str(self._path), "split": self._split, "mirror": self._mirror}
+        return {"path": str(self._path), "split": self._split}
 
     def _exists(self) -> bool:
         return all((self._path / name).is_file() for name in SPLIT_FILES[self._split])
@@ -114,7 +104,14 @@ class FashionMnistDataset(AbstractDataset[None, dict[str, np.ndarray]]):
         raise DatasetError("FashionMnistDataset is read-only: raw data is never overwritten.")
 
     def load(self) -> dict[str, np.ndarray]:
-        self._download_missing()
+        missing = [n for n in SPLIT_FILES[self._split] if not (self._path / n).is_file()]
+        if missing:
+            raise RawDataMissingError(
+                f"Fashion-MNIST file(s) missing: {', '.join(missing)}. Put them in "
+                f"'{self._path}/': `python -m from_data_to_model.download` fetches them (needs "
+                "internet); offline, copy them from Debian's package 'dataset-fashion-mnist' "
+                "(/usr/share/datasets/fashion-mnist/) or any copy of the official files."
+            )
         images_file, labels_file = (self._path / name for name in SPLIT_FILES[self._split])
         images = read_idx(images_file, IMAGES_MAGIC)
         labels = read_idx(labels_file, LABELS_MAGIC)
@@ -133,41 +130,3 @@ class FashionMnistDataset(AbstractDataset[None, dict[str, np.ndarray]]):
                 f"{labels_file}: label {int(labels.max())} outside 0..{self._num_classes - 1}."
             )
         return {"images": images, "labels": labels}
-
-    def _download_missing(self) -> None:
-        missing = [n for n in SPLIT_FILES[self._split] if not (self._path / n).is_file()]
-        failures = []
-        for name in missing:
-            if self._mirror is None:
-                failures.append(f"{name}: downloads are disabled (mirror: null)")
-                continue
-            try:
-                download(self._mirror + name, self._path / name)
-            except OSError as exc:
-                failures.append(str(exc))
-                continue
-            self._verify_download(self._path / name)
-        if failures:
-            names = ", ".join(missing)
-            raise RawDataMissingError(
-                f"Fashion-MNIST file(s) missing: {names}. Put them in '{self._path}/'. "
-                f"Downloading them failed ({'; '.join(failures)}). Get them from "
-                f"{self._mirror or KERAS_MIRROR}<file>, from Debian's package "
-                "'dataset-fashion-mnist' (/usr/share/datasets/fashion-mnist/), "
-                "or any copy of the official Fashion-MNIST distribution."
-            )
-
-    @staticmethod
-    def _verify_download(path: Path) -> None:
-        try:
-            with gzip.open(path, "rb") as f:
-                digest = hashlib.sha256(f.read()).hexdigest()
-        except (OSError, EOFError, zlib.error):
-            digest = "unreadable gzip"
-        if digest != IDX_SHA256[path.name]:
-            path.unlink()
-            raise RawDataError(
-                f"Downloaded {path.name} does not match the official Fashion-MNIST content "
-                f"(sha256 {digest}); it was deleted. Try again or provide the file by hand."
-            )
-        logger.info("Verified %s (decompressed sha256 matches)", path.name)

@@ -1,45 +1,98 @@
-"""Keras models in the catalog: saved atomically, and a clear error for a bad file."""
+"""Keras models in the catalog as ``.keras`` files, through ``keras.saving`` alone.
+
+Kedro-datasets' ``tensorflow.TensorFlowModelDataset`` imports TensorFlow, which a JAX
+machine may not have; Keras' own format needs no backend in particular.
+"""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+import tempfile
+from pathlib import Path, PurePosixPath
+from typing import Any
 
-import keras
-from kedro.io.core import get_filepath_str
-from kedro_datasets.tensorflow import TensorFlowModelDataset
+import fsspec
+from kedro.io.core import (
+    AbstractVersionedDataset,
+    Version,
+    get_filepath_str,
+    get_protocol_and_path,
+)
 
 from .errors import ModelFileError
 
 
-class KerasModelDataset(TensorFlowModelDataset):
-    """``tensorflow.TensorFlowModelDataset`` for ``.keras`` files, made interrupt-safe.
+class KerasModelDataset(AbstractVersionedDataset[Any, Any]):
+    """A Keras model saved to, and loaded from, one ``.keras`` file (local or fsspec URL).
 
-    * On local disk, a model is written next to its final path and renamed into place,
-      so a run killed mid-save never leaves a half-written file where a load (or
-      Kedro's "latest version") would find it.
-    * A file that is not a Keras model gives a ``ModelFileError`` that says so and
-      how to get a good one, instead of Keras' message about a temporary file.
+    * A model is written next to its final path and then moved into place, so a run
+      killed mid-save never leaves a half-written file where a load (or Kedro's
+      "latest version") would find it.
+    * A file that is not a Keras model gives a ``ModelFileError`` that says so and how
+      to get a good one.
+
+    Example catalog entry::
+
+        "{namespace}.model":
+          type: from_data_to_model.datasets.KerasModelDataset
+          filepath: data/06_models/{namespace}.keras
+          versioned: true
     """
 
-    def save(self, data: keras.Model) -> None:
-        if self._protocol != "file":
-            super().save(data)
-            return
-        final = Path(get_filepath_str(self._get_save_path(), self._protocol))
-        final.parent.mkdir(parents=True, exist_ok=True)
-        partial = final.with_name(f".{final.stem}.partial.keras")
-        keras.saving.save_model(data, partial, **self._save_args)
-        os.replace(partial, final)
+    def __init__(  # noqa: PLR0913
+        self,
+        *,
+        filepath: str,
+        load_args: dict[str, Any] | None = None,
+        save_args: dict[str, Any] | None = None,
+        version: Version | None = None,
+        credentials: dict[str, Any] | None = None,
+        fs_args: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        protocol, path = get_protocol_and_path(filepath, version)
+        self._protocol = protocol
+        self._fs = fsspec.filesystem(protocol, **(credentials or {}), **(fs_args or {}))
+        self._load_args = load_args or {}
+        self._save_args = save_args or {}
+        self.metadata = metadata
+        super().__init__(
+            filepath=PurePosixPath(path),
+            version=version,
+            exists_function=self._fs.exists,
+            glob_function=self._fs.glob,
+        )
 
-    def load(self) -> keras.Model:
-        try:
-            return super().load()
-        except Exception as exc:  # noqa: BLE001 (any failure means the same to the user)
-            path = get_filepath_str(self._get_load_path(), self._protocol)
-            reason = str(exc).strip().splitlines()[-1]
-            raise ModelFileError(
-                f"{path} is not a loadable Keras model ({reason}). Retrain it (e.g. "
-                "`kedro run --pipeline=regularization --namespaces=<variant>`) or load an "
-                "earlier version with `catalog.load(name, version=...)`."
-            ) from None
+    def _describe(self) -> dict[str, Any]:
+        return {"filepath": self._filepath, "protocol": self._protocol, "version": self._version}
+
+    def load(self) -> Any:
+        import keras
+
+        path = get_filepath_str(self._get_load_path(), self._protocol)
+        with tempfile.TemporaryDirectory() as tmp:
+            local = Path(tmp) / "model.keras"
+            self._fs.get(path, str(local))
+            try:
+                return keras.saving.load_model(local, **self._load_args)
+            except Exception as exc:  # noqa: BLE001 (any failure means the same to the user)
+                reason = str(exc).strip().splitlines()[-1]
+                raise ModelFileError(
+                    f"{path} is not a loadable Keras model ({reason}). Retrain it (e.g. "
+                    "`kedro run --pipeline=regularization --namespaces=regularization.<variant>`)"
+                    " or load an earlier version with `catalog.load(name, version=...)`."
+                ) from None
+
+    def save(self, data: Any) -> None:
+        import keras
+
+        path = get_filepath_str(self._get_save_path(), self._protocol)
+        self._fs.makedirs(str(PurePosixPath(path).parent), exist_ok=True)
+        partial = f"{PurePosixPath(path).parent}/.{PurePosixPath(path).stem}.partial.keras"
+        with tempfile.TemporaryDirectory() as tmp:
+            local = Path(tmp) / "model.keras"
+            keras.saving.save_model(data, local, **self._save_args)
+            self._fs.put(str(local), partial)
+        self._fs.mv(partial, path)
+
+    def _exists(self) -> bool:
+        return self._fs.exists(get_filepath_str(self._get_load_path(), self._protocol))

@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from from_data_to_model.datasets.california_housing_dataset import RAW_COLUMNS
 from from_data_to_model.pipelines.data_ingestion.nodes import (
     derive_housing_frame,
     prepare_fashion_mnist,
 )
+from tests.pipelines.data_processing.test_pipeline import RAW_COLUMNS
 
 
 def test_prepare_fashion_mnist_flattens_and_one_hot_encodes():

@@ -34,7 +34,8 @@ def test_evaluate_model_on_known_outputs():
     metrics = evaluate_model(uniform_model(), np.ones((8, 4), np.float32), y)
     assert metrics["test_loss"] == pytest.approx(math.log(10), rel=1e-5)
     assert metrics["test_accuracy"] == pytest.approx(4 / 8)  # argmax ties → class 0
-    assert all(isinstance(v, float) for v in metrics.values())
+    assert metrics["test_rows"] == 8
+    assert all(isinstance(v, float) for k, v in metrics.items() if k != "test_rows")
 
 
 def test_history_metrics_of_a_full_run():

@@ -16,6 +16,7 @@ from from_data_to_model.pipelines.evaluation.report import (
     REPORT_COLUMNS,
     compile_report_table,
     summarise_variant,
+    write_housing_report,
     write_report,
 )
 from tests.conftest import PROJECT_ROOT
@@ -32,7 +33,7 @@ def report_table():
         name: summarise_variant(
             h,
             metadata(h),
-            {"test_loss": 0.3 + i / 10, "test_accuracy": 0.9 - i / 100},
+            {"test_loss": 0.3 + i / 10, "test_accuracy": 0.9 - i / 100, "test_rows": 1234},
             EVALUATION["diagnosis"],
         )
         for i, (name, h) in enumerate(CURVES.items())
@@ -50,27 +51,34 @@ def test_table_has_one_row_per_variant_in_documented_columns():
 def test_markdown_report_content():
     table = report_table()
     choice = choose_model(table, EVALUATION["choice"])
-    text = write_report(table, choice, metadata(good_fit()), EVALUATION)
+    text = write_report(table, choice, EVALUATION)
     for name in CURVES:
-        assert f"| {name} |" in text and f"**{name}**" in text
+        assert f"| {name} " in text and f"**{name}**" in text
+    assert "## Results on the test split (1234 rows)" in text
     assert f"**{choice['variant']}**, chosen on the validation split only" in text
-    assert "run date (UTC)" in text and "Keras backend: tensorflow" in text and "seed: 42" in text
+    assert "report written (UTC)" in text and "Keras backend: tensorflow" in text
+    assert "seeds: 42" in text and "Keras: 3.x" in text
     assert "under-fitting" in text and "over-fitting" in text
-    assert "California housing" not in text
-    assert "## Parameters" in text and "| 1e-08 |" in text and "2026-01-01T00:00:00+00:00" in text
+    assert "## Parameters" in text and "1e-08" in text
+    assert "models trained (UTC): 2026-01-01T00:00:00+00:00 to 2026-01-01T00:00:00+00:00" in text
     assert "overfit_min_val_rise 0.05" in text and "tie tolerance 0.005" in text
-    with_housing = write_report(
-        table,
-        choice,
-        metadata(good_fit()),
-        EVALUATION,
-        {"test_loss": 0.29},
-        {"epochs_run": 100, "final_val_loss": 0.36},
+
+
+def test_report_numbers_come_from_the_table():
+    table = report_table()
+    table.loc[table["variant"] == "overfit", "test_loss"] = 0.123456
+    text = write_report(table, choose_model(table, EVALUATION["choice"]), EVALUATION)
+    results, parameters = [line for line in text.splitlines() if line.startswith("| overfit ")]
+    assert "0.1235" in results and "0.1235" not in parameters
+
+
+def test_housing_report():
+    text = write_housing_report(
+        {"epochs_run": 100, "final_val_loss": 0.36, "best_val_loss": 0.35, "best_epoch": 90},
+        {"test_loss": 0.29, "test_rows": 6192},
     )
-    assert (
-        "test MSE: 0.2900" in with_housing
-        and "Validation MSE after 100 epochs: 0.3600" in with_housing
-    )
+    assert "Validation MSE after 100 epochs: 0.3600 (lowest 0.3500, epoch 90)" in text
+    assert "test MSE on 6192 rows: 0.2900" in text
 
 
 def test_figures_have_titles_labels_and_consistent_colours():

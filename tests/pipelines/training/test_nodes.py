@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import keras
 import numpy as np
+import pandas as pd
 import pytest
 
-from from_data_to_model.pipelines.training.nodes import train_model
-from tests.test_models import DEFAULTS
+from from_data_to_model.model_spec import ModelSpec, ModelSpecChanges, resolve_spec
+from from_data_to_model.pipelines.training.nodes import best_epoch, train_model
+from tests.conftest import base_parameters
 
-TINY = {"hidden": {"units": [8]}, "epochs": 2, "batch_size": 32}
+DEFAULTS = ModelSpec.model_validate(base_parameters()["regularization"]["defaults"])
+
+
+def changes(**fields) -> ModelSpecChanges:
+    return ModelSpecChanges.model_validate(
+        {"hidden": {"units": [8]}, "epochs": 2, "batch_size": 32, **fields}
+    )
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +31,7 @@ def data():
 
 def test_train_model_returns_model_history_metadata(data, caplog):
     caplog.set_level("INFO")
-    model, history, metadata = train_model(*data, DEFAULTS, TINY)
+    model, history, metadata = train_model(*data, DEFAULTS, changes())
     assert isinstance(model, keras.Model)
     assert list(history.columns) == ["epoch", "accuracy", "loss", "val_accuracy", "val_loss"]
     assert history["epoch"].tolist() == [1, 2]
@@ -32,17 +40,16 @@ def test_train_model_returns_model_history_metadata(data, caplog):
     assert metadata["best_epoch"] == int(history["val_loss"].idxmin()) + 1
     assert metadata["parameter_count"] == 784 * 8 + 8 + 8 * 10 + 10
     assert metadata["seed"] == 42 and metadata["keras_backend"] == keras.backend.backend()
-    assert metadata["fit_seconds"] > 0
+    assert metadata["spec"]["hidden"]["units"] == [8] and metadata["fit_seconds"] > 0
     epoch_lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("epoch ")]
     assert len(epoch_lines) == 2 and epoch_lines[0].startswith("epoch 1/2 - loss ")
     assert "val_loss" in epoch_lines[0] and "val_accuracy" in epoch_lines[0]
 
 
 def test_same_seed_same_history_other_seed_differs(data):
-    first = train_model(*data, DEFAULTS, TINY)[1]
-    again = train_model(*data, DEFAULTS, TINY)[1]
-    other = train_model(*data, DEFAULTS, {**TINY, "seed": 7})[1]
-    assert first["loss"].iloc[0] == again["loss"].iloc[0]
+    first = train_model(*data, DEFAULTS, changes())[1]
+    again = train_model(*data, DEFAULTS, changes())[1]
+    other = train_model(*data, DEFAULTS, changes(seed=7))[1]
     np.testing.assert_array_equal(first.to_numpy(), again.to_numpy())
     assert other["loss"].iloc[0] != first["loss"].iloc[0]
 
@@ -50,27 +57,29 @@ def test_same_seed_same_history_other_seed_differs(data):
 def test_early_stopping_stops_and_restores_best(data):
     x_train, y_train, x_val, _ = data
     y_val_noise = np.eye(10, dtype=np.float32)[np.random.default_rng(1).integers(0, 10, len(x_val))]
-    overrides = {
-        "hidden": {"units": [64]},
-        "optimizer": {"learning_rate": 0.01},
-        "epochs": 30,
-        "batch_size": 16,
-        "early_stopping": {"enabled": True, "patience": 1},
-    }
-    model, history, metadata = train_model(
-        x_train, y_train, x_val, y_val_noise, DEFAULTS, overrides
+    stop_early = changes(
+        hidden={"units": [64]},
+        optimizer={"learning_rate": 0.01},
+        epochs=30,
+        batch_size=16,
+        early_stopping={"enabled": True, "patience": 1},
     )
-    assert metadata["stopped_early"] and metadata["epochs_run"] < 30
+    model, history, metadata = train_model(
+        x_train, y_train, x_val, y_val_noise, DEFAULTS, stop_early
+    )
+    assert metadata["stopped_early"] and metadata["epochs_run"] == metadata["best_epoch"] + 1
     restored = model.evaluate(x_val, y_val_noise, verbose=0, return_dict=True)["loss"]
     assert restored == pytest.approx(history["val_loss"].min(), rel=1e-4)
 
 
-def test_accepts_frames_and_does_not_mutate_parameters(data):
-    import copy
-
-    import pandas as pd
-
+def test_accepts_frames_and_no_changes(data):
     x_train, y_train, x_val, y_val = data
-    defaults = copy.deepcopy(DEFAULTS)
-    train_model(pd.DataFrame(x_train), pd.DataFrame(y_train), x_val, y_val, defaults, TINY)
-    assert defaults == DEFAULTS
+    small = resolve_spec(DEFAULTS, changes(epochs=1))
+    _, history, metadata = train_model(
+        pd.DataFrame(x_train), pd.DataFrame(y_train), x_val, y_val, small, None
+    )
+    assert len(history) == 1 and metadata["spec"] == small.model_dump()
+
+
+def test_best_epoch_is_one_based_and_first_of_ties():
+    assert best_epoch(pd.DataFrame({"val_loss": [0.5, 0.3, 0.3, 0.4]})) == 2

@@ -32,6 +32,34 @@ def prepare_fashion_mnist(
     return flat, one_hot
 
 
+def validate_housing_table(raw: pd.DataFrame, expected_rows: int | None) -> pd.DataFrame:
+    """Check StatLib's raw housing table and return it as numbers.
+
+    The catalog reads the headerless file with its nine column names; this node checks
+    that every cell is a number and that the row count is the expected one.
+
+    Raises:
+        ValueError: naming the first offending line and column, or the row count.
+    """
+    if not isinstance(raw.index, pd.RangeIndex):  # a line had more fields than names
+        raise ValueError(
+            f"California housing file: more than {raw.shape[1]} columns "
+            f"(expected {', '.join(raw.columns)})."
+        )
+    numbers = raw.apply(pd.to_numeric, errors="coerce")
+    bad = numbers.isna().to_numpy()
+    if bad.any():
+        row, col = next(zip(*bad.nonzero(), strict=True))
+        raise ValueError(
+            f"California housing file: a missing or non-numeric cell at line {row + 1}, "
+            f"column {raw.columns[col]!r} ({raw.iat[row, col]!r}). Replace the file with "
+            "the original StatLib copy."
+        )
+    if expected_rows is not None and len(raw) != expected_rows:
+        raise ValueError(f"California housing file: {len(raw)} rows, expected {expected_rows}.")
+    return numbers.astype(float)
+
+
 def derive_housing_frame(raw: pd.DataFrame) -> pd.DataFrame:
     """Derive scikit-learn's California-housing frame from StatLib's raw columns.
 

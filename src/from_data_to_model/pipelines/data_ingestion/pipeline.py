@@ -2,7 +2,7 @@
 
 from kedro.pipeline import Pipeline, node, pipeline
 
-from .nodes import derive_housing_frame, prepare_fashion_mnist
+from .nodes import derive_housing_frame, prepare_fashion_mnist, validate_housing_table
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -17,8 +17,15 @@ def create_pipeline(**kwargs) -> Pipeline:
                 tags=["fashion_mnist"],
             ),
             node(
+                validate_housing_table,
+                inputs=["california_housing_raw", "params:ingestion.california_housing.rows"],
+                outputs="california_housing_validated",
+                name="validate_housing_table",
+                tags=["housing"],
+            ),
+            node(
                 derive_housing_frame,
-                inputs="california_housing_raw",
+                inputs="california_housing_validated",
                 outputs="california_housing",
                 name="derive_housing_frame",
                 tags=["housing"],

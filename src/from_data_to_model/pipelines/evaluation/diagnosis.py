@@ -18,6 +18,8 @@ from typing import Any
 
 import pandas as pd
 
+from from_data_to_model.pipelines.training.nodes import best_epoch
+
 OVERFIT, UNDERFIT, GOOD_FIT = "over-fitting", "under-fitting", "good fit"
 
 
@@ -33,7 +35,7 @@ def diagnose_fit(
             ``underfit_max_relative_gap``.
     """
     curve = history.iloc[:model_epoch]
-    best = int(curve["val_loss"].idxmin())
+    best = best_epoch(curve) - 1
     val_min, val_end = curve["val_loss"].iat[best], curve["val_loss"].iat[-1]
     train_at_best, train_end = curve["loss"].iat[best], curve["loss"].iat[-1]
     rise = (val_end - val_min) / val_min

@@ -5,26 +5,24 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import keras
 import pandas as pd
 
-from from_data_to_model.pipelines.training.nodes import as_float32
+from from_data_to_model.pipelines.training.nodes import as_float32, best_epoch
 
 logger = logging.getLogger(__name__)
 
 
-def evaluate_model(model: keras.Model, X_test: Any, y_test: Any) -> dict[str, float]:
-    """Loss and compiled metrics of ``model`` on the test split, prefixed ``test_``."""
+def evaluate_model(model: Any, X_test: Any, y_test: Any) -> dict[str, float]:
+    """Loss and compiled metrics of a Keras ``model`` on the test split, prefixed ``test_``.
+
+    ``test_rows`` says how many rows they were measured on.
+    """
     results = model.evaluate(
-        as_float32(X_test),
-        as_float32(y_test),
-        batch_size=4096,
-        verbose=0,
-        return_dict=True,
+        as_float32(X_test), as_float32(y_test), batch_size=4096, verbose=0, return_dict=True
     )
     metrics = {f"test_{name}": float(value) for name, value in results.items()}
     logger.info("Test metrics: %s", ", ".join(f"{k} {v:.4f}" for k, v in metrics.items()))
-    return metrics
+    return {**metrics, "test_rows": len(X_test)}
 
 
 def effective_epoch(history: pd.DataFrame, metadata: dict[str, Any]) -> int:
@@ -39,11 +37,11 @@ def effective_epoch(history: pd.DataFrame, metadata: dict[str, Any]) -> int:
 
 
 def history_metrics(history: pd.DataFrame, metadata: dict[str, Any]) -> dict[str, Any]:
-    """Learning-curve figures of one variant, all from training and validation data.
+    """Learning-curve figures of one model, all from training and validation data.
 
     ``gap`` is validation loss minus training loss: the generalization gap.
     """
-    best = int(history["val_loss"].idxmin())
+    best = best_epoch(history) - 1
     used = effective_epoch(history, metadata) - 1
     final = len(history) - 1
     loss, val_loss = history["loss"], history["val_loss"]

@@ -92,7 +92,8 @@ def plot_test_metrics(report: pd.DataFrame) -> Figure:
     ):
         bars = ax.bar(report["variant"], report[column], color=bar_colours)
         ax.bar_label(bars, fmt="%.3f", fontsize=8)
-        ax.set(title=f"{label} per variant (18000-row test split)", ylabel=label)
+        rows = ", ".join(str(n) for n in report["test_rows"].unique())
+        ax.set(title=f"{label} per variant (test split, {rows} rows)", ylabel=label)
         ax.tick_params(axis="x", rotation=45)
     acc_ax.set_ylim(
         max(0.0, report["test_accuracy"].min() - 0.05),

@@ -38,11 +38,20 @@ REPORT_COLUMNS = [
     "epochs",
     "batch_size",
     "early_stopping",
+    "test_rows",
+    "keras_backend",
+    "keras_version",
     "trained_at",
     "diagnosis_reason",
 ]
-
-PARAMETER_COLUMNS = ["variant", *REPORT_COLUMNS[REPORT_COLUMNS.index("seed") : -1]]
+RESULT_COLUMNS = [
+    "variant", "diagnosis", "test_loss", "test_accuracy", "model_val_loss", "best_epoch",
+    "epochs_run", "gap_final", "parameter_count", "fit_seconds",
+]  # fmt: skip
+PARAMETER_COLUMNS = [
+    "variant", "seed", "hidden_units", "l1", "l2", "dropout_layers", "epochs", "batch_size",
+    "early_stopping",
+]  # fmt: skip
 
 
 def spec_columns(spec: dict[str, Any]) -> dict[str, Any]:
@@ -67,16 +76,15 @@ def summarise_variant(
     """Everything the report says about one variant (without its name)."""
     figures = history_metrics(history, metadata)
     diagnosis, reason = diagnose_fit(history, figures["model_epoch"], thresholds)
+    run = ("parameter_count", "fit_seconds", "seed", "keras_backend", "keras_version")
     return {
         **figures,
         **test_metrics,
         "diagnosis": diagnosis,
         "diagnosis_reason": reason,
-        "parameter_count": metadata["parameter_count"],
-        "fit_seconds": metadata["fit_seconds"],
-        "seed": metadata["seed"],
+        **{key: metadata[key] for key in run},
         **spec_columns(metadata["spec"]),
-        "trained_at": metadata.get("trained_at", ""),
+        "trained_at": metadata["trained_at"],
     }
 
 
@@ -87,96 +95,83 @@ def compile_report_table(**summaries: dict[str, Any]) -> pd.DataFrame:
     return table[present + [c for c in table.columns if c not in present]]
 
 
-def _cell(value: Any) -> str:
-    if isinstance(value, float) and abs(value) < 1e-3:
-        return f"{value:.0e}" if value else "0"
-    return f"{value:.4f}" if isinstance(value, float) else f"{value}"
+def markdown_table(table: pd.DataFrame, columns: list[str]) -> str:
+    """The given columns as a Markdown table, numbers to four significant digits."""
+    return table[columns].to_markdown(index=False, floatfmt=".4g")
 
 
-def _markdown_table(table: pd.DataFrame, columns: list[str]) -> str:
-    rows = [columns, ["---"] * len(columns)]
-    for _, row in table.iterrows():
-        rows.append([_cell(row[c]) for c in columns])
-    return "\n".join("| " + " | ".join(r) + " |" for r in rows)
+def _distinct(table: pd.DataFrame, column: str) -> str:
+    return ", ".join(str(v) for v in table[column].unique())
 
 
-def run_information(metadata: dict[str, Any]) -> dict[str, str]:
-    """When and with what the report's run was made."""
+def run_information(table: pd.DataFrame) -> dict[str, str]:
+    """When and with what the report's models were trained and the report written."""
     return {
-        "run date (UTC)": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"),
-        "seed": str(metadata["seed"]),
-        "Keras backend": metadata["keras_backend"],
-        "Keras": metadata["keras_version"],
+        "report written (UTC)": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"),
+        "models trained (UTC)": f"{table['trained_at'].min()} to {table['trained_at'].max()}",
+        "seeds": _distinct(table, "seed"),
+        "Keras backend": _distinct(table, "keras_backend"),
+        "Keras": _distinct(table, "keras_version"),
         "Kedro": version("kedro"),
         "Python": platform.python_version(),
         "machine": f"{platform.system()} {platform.machine()}",
     }
 
 
-def write_report(
-    table: pd.DataFrame,
-    choice: dict[str, Any],
-    run_metadata: dict[str, Any],
-    evaluation: dict[str, Any],
-    housing_metrics: dict[str, float] | None = None,
-    housing_summary: dict[str, Any] | None = None,
-) -> str:
-    """The Markdown report: table, diagnoses, recommendation, run information."""
-    chosen = table.set_index("variant").loc[choice["variant"]]
-    lines = [
-        "# Regularization study: report",
+def _results_section(table: pd.DataFrame) -> list[str]:
+    return [
+        f"## Results on the test split ({_distinct(table, 'test_rows')} rows)",
         "",
-        "## Results on the 18000-row test split",
-        "",
-        _markdown_table(
-            table,
-            [
-                "variant",
-                "diagnosis",
-                "test_loss",
-                "test_accuracy",
-                "model_val_loss",
-                "best_epoch",
-                "epochs_run",
-                "gap_final",
-                "parameter_count",
-                "fit_seconds",
-            ],
-        ),  # fmt: skip
+        markdown_table(table, RESULT_COLUMNS),
         "",
         "## Fit diagnosis, from each learning curve",
         "",
         *[f"- **{r.variant}**: {r.diagnosis}: {r.diagnosis_reason}." for r in table.itertuples()],
-        "",
+    ]
+
+
+def _choice_section(table: pd.DataFrame, choice: dict[str, Any]) -> list[str]:
+    chosen = table.set_index("variant").loc[choice["variant"]]
+    return [
         "## Which model would we use, and why?",
         "",
         f"**{choice['variant']}**, chosen on the validation split only: {choice['reason']}",
         "",
         f"Afterwards, on the test split (never used for the choice): test loss "
         f"{chosen['test_loss']:.4f}, test accuracy {chosen['test_accuracy']:.4f}.",
-        "",
     ]
-    if housing_metrics is not None and housing_summary is not None:
-        lines += [
-            "## California housing (part 1)",
-            "",
-            f"Validation MSE after {housing_summary['epochs_run']} epochs: "
-            f"{housing_summary['final_val_loss']:.4f}; "
-            f"test MSE: {housing_metrics['test_loss']:.4f}.",
-            "",
-        ]
-    lines += [
+
+
+def _parameters_section(table: pd.DataFrame, evaluation: dict[str, Any]) -> list[str]:
+    thresholds = ", ".join(f"{k} {v}" for k, v in evaluation["diagnosis"].items())
+    return [
         "## Parameters",
         "",
-        _markdown_table(table, [c for c in PARAMETER_COLUMNS if c in table.columns]),
+        markdown_table(table, PARAMETER_COLUMNS),
         "",
-        "Diagnosis thresholds: "
-        + ", ".join(f"{k} {v}" for k, v in evaluation["diagnosis"].items())
-        + f"; choice: tie tolerance {evaluation['choice']['tie_tolerance']}, "
-        f"baseline {evaluation['baseline']}.",
-        "",
-        "## Run",
-        "",
+        f"Diagnosis thresholds: {thresholds}; choice: tie tolerance "
+        f"{evaluation['choice']['tie_tolerance']}, baseline {evaluation['baseline']}.",
     ]
-    lines += [f"- {key}: {value}" for key, value in run_information(run_metadata).items()]
-    return "\n".join(lines) + "\n"
+
+
+def write_report(table: pd.DataFrame, choice: dict[str, Any], evaluation: dict[str, Any]) -> str:
+    """The Markdown report: results, diagnoses, recommendation, parameters, run."""
+    run = [f"- {key}: {value}" for key, value in run_information(table).items()]
+    sections = [
+        ["# Regularization study: report"],
+        _results_section(table),
+        _choice_section(table, choice),
+        _parameters_section(table, evaluation),
+        ["## Run", "", *run],
+    ]
+    return "\n\n".join("\n".join(section) for section in sections) + "\n"
+
+
+def write_housing_report(summary: dict[str, Any], test_metrics: dict[str, float]) -> str:
+    """The housing model's Markdown report: its validation and test MSE."""
+    return (
+        "# California housing: report\n\n"
+        f"Validation MSE after {summary['epochs_run']} epochs: {summary['final_val_loss']:.4f} "
+        f"(lowest {summary['best_val_loss']:.4f}, epoch {summary['best_epoch']}); "
+        f"test MSE on {test_metrics['test_rows']} rows: {test_metrics['test_loss']:.4f}.\n"
+    )

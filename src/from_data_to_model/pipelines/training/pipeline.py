@@ -1,16 +1,23 @@
-"""The training template and its instantiation per variant."""
+"""The training template, and the ``training`` pipeline: one node per configured variant."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from kedro.pipeline import Pipeline, node, pipeline
 
-from from_data_to_model.variants import configured_variants
+from from_data_to_model import run_parameters
 
 from .nodes import train_model
 
 TRAINING_TAG = "training"
+STUDY = "regularization"  # the namespace of the Fashion-MNIST study
+
+# The study's training inputs, shared by every variant (template name → catalog name).
+FASHION_MNIST_TRAINING_DATA = {
+    "X_train": "fashion_mnist_X_train",
+    "y_train": "fashion_mnist_y_train",
+    "X_val": "fashion_mnist_X_val",
+    "y_val": "fashion_mnist_y_val",
+}
 
 
 def training_template() -> Pipeline:
@@ -24,8 +31,8 @@ def training_template() -> Pipeline:
                     "y_train",
                     "X_val",
                     "y_val",
-                    "params:model_defaults",
-                    "params:model_overrides",
+                    "params:defaults",
+                    "params:changes",
                 ],
                 outputs=["model", "training_history", "training_metadata"],
                 name="train_model",
@@ -35,34 +42,29 @@ def training_template() -> Pipeline:
     )
 
 
-FASHION_MNIST_DATA = {
-    "X_train": "fashion_mnist_X_train",
-    "y_train": "fashion_mnist_y_train",
-    "X_val": "fashion_mnist_X_val",
-    "y_val": "fashion_mnist_y_val",
-}
+def variant_parameters(variant: str) -> dict[str, str]:
+    """The template's parameters for one variant of the study."""
+    return {
+        "params:defaults": f"params:{STUDY}.defaults",
+        "params:changes": f"params:{STUDY}.variants.{variant}",
+    }
 
 
-def create_pipeline(variants: Iterable[str] | None = None, **kwargs) -> Pipeline:
-    """One training node per Fashion-MNIST variant (default: the configured ones).
+def create_pipeline(**kwargs) -> Pipeline:
+    """One training node per variant of the run's configuration, ``regularization.<variant>``.
 
-    Each is the template under the variant's namespace: ``<variant>.model`` and so on,
-    from the shared spec and the variant's overrides.
+    Each writes ``regularization.<variant>.model``, ``.training_history`` and
+    ``.training_metadata``.
     """
-    if variants is None:
-        variants = configured_variants()
     return sum(
         (
             pipeline(
                 training_template(),
-                namespace=variant,
-                inputs=FASHION_MNIST_DATA,
-                parameters={
-                    "params:model_defaults": "params:regularization.defaults",
-                    "params:model_overrides": f"params:regularization.variants.{variant}",
-                },
+                namespace=f"{STUDY}.{variant}",
+                inputs=FASHION_MNIST_TRAINING_DATA,
+                parameters=variant_parameters(variant),
             )
-            for variant in variants
+            for variant in run_parameters.variants()
         ),
         Pipeline([]),
     )

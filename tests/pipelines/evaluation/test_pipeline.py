@@ -1,0 +1,72 @@
+"""The study as a slice: tiny models trained, evaluated, reported; names inside namespaces."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from from_data_to_model.pipeline_registry import register_pipelines
+from from_data_to_model.pipelines import evaluation, training
+from tests.conftest import base_parameters, tiny_parameters
+from tests.slices import build, run_slice
+
+
+@pytest.fixture(scope="module")
+def study():
+    parameters = tiny_parameters()
+    parameters["regularization"]["variants"] = {
+        "overfit": {},
+        "small": {"hidden": {"units": [4]}},
+        "dropout": {"dropout": {"layers": 1}},
+    }
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(150, 784)).astype(np.float32)
+    y = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 150)]
+    pipeline = build(lambda: training.create_pipeline() + evaluation.create_pipeline(), parameters)
+    return run_slice(
+        pipeline,
+        parameters,
+        keep=("regularization.report_table", "regularization.model_choice"),
+        fashion_mnist_X_train=x[:90],
+        fashion_mnist_y_train=y[:90],
+        fashion_mnist_X_val=x[90:120],
+        fashion_mnist_y_val=y[90:120],
+        fashion_mnist_X_test=x[120:],
+        fashion_mnist_y_test=y[120:],
+    )
+
+
+def test_report_table_and_choice(study):
+    table = study.load("regularization.report_table")
+    assert list(table["variant"]) == ["overfit", "small", "dropout"]
+    assert (table["test_rows"] == 30).all() and table["test_loss"].gt(0).all()
+    assert table.loc[table["variant"] == "small", "parameter_count"].item() == 784 * 4 + 4 + 50
+    choice = study.load("regularization.model_choice")
+    assert choice["variant"] in {"overfit", "small", "dropout"}
+    report = study.load("regularization.report")
+    assert f"**{choice['variant']}**, chosen on the validation split only" in report
+    assert "test split (30 rows)" in report
+
+
+def test_figures(study):
+    curves = study.load("regularization.learning_curves_plots")
+    assert set(curves) == {"overfit.png", "small.png", "dropout.png"}
+    versus = study.load("regularization.validation_loss_vs_original_plots")
+    assert set(versus) == {"small.png", "dropout.png", "all.png"}
+    assert isinstance(study.load("regularization.test_metrics_plot"), Figure)
+
+
+def test_every_dotted_name_belongs_to_its_node_namespace():
+    """No node reads or writes another namespace's datasets (Kedro's warning stays quiet)."""
+    from kedro.framework.project import configure_project
+
+    configure_project("from_data_to_model")
+    build(lambda: None, base_parameters())
+    for name, pipeline in register_pipelines().items():
+        for node in pipeline.nodes:
+            for dataset in node.inputs + node.outputs:
+                if "." in dataset and not dataset.startswith("params:"):
+                    assert node.namespace, (name, node.name, dataset)
+                    top = node.namespace.split(".")[0]
+                    assert dataset.startswith(f"{top}."), (name, node.name, dataset)

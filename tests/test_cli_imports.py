@@ -1,0 +1,35 @@
+"""The CLI's edges stay light: settings, hooks, the registry and the catalog load no Keras."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["--help"], ["registry", "list"], ["catalog", "describe-datasets", "-p", "regularization"]],
+    ids=" ".join,
+)
+def test_command_imports_neither_keras_nor_tensorflow(command, empty_project):
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "kedro", *command],
+        cwd=empty_project.root,
+        env=empty_project.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    imported = {
+        line.rsplit("|", 1)[-1].strip().split(".")[0]
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    assert "from_data_to_model" in imported  # the project was read
+    assert not imported & {"keras", "tensorflow", "jax"}

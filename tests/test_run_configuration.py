@@ -1,0 +1,100 @@
+"""The pipelines' shape follows the run's configuration: --params, --env, KEDRO_ENV,
+--conf-source, and a packaged project run from a folder with no conf/."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import TINY_PARAMETERS, write_yaml
+from tests.raw_files import write_fashion_mnist, write_housing
+
+pytestmark = pytest.mark.slow
+
+EXTRA = {"regularization": {"variants": {"extra": {"hidden": {"units": [3]}}}}}
+
+
+@pytest.fixture
+def prepared(tiny_project):
+    """A tiny project whose model inputs exist, so that one variant can train at once."""
+    tiny_project.session_run(pipeline_names=["data_ingestion", "data_processing"])
+    return tiny_project
+
+
+def trains_extra(project, *args: str, env: dict | None = None) -> None:
+    result = project.kedro(
+        "run", "--pipeline=training", "--namespaces=regularization.extra", *args, env=env
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "Training regularization.extra (1 of 1)" in output
+    metadata = project.catalog().load("regularization.extra.training_metadata")
+    assert metadata["spec"]["hidden"]["units"] == [3]
+
+
+def test_params_add_a_variant(prepared):
+    trains_extra(prepared, "--params", "regularization.variants.extra.hidden.units=[3]")
+
+
+def test_env_adds_a_variant(prepared):
+    write_yaml(prepared.root / "conf" / "extra_env" / "parameters.yml", EXTRA)
+    trains_extra(prepared, "--env=extra_env")
+
+
+def test_kedro_env_variable_adds_a_variant(prepared):
+    write_yaml(prepared.root / "conf" / "extra_env" / "parameters.yml", EXTRA)
+    trains_extra(prepared, env={"KEDRO_ENV": "extra_env"})
+
+
+def test_conf_source_shapes_the_pipelines(prepared, tmp_path):
+    conf = tmp_path / "other_conf"
+    shutil.copytree(prepared.root / "conf", conf)
+    write_yaml(conf / "local" / "parameters_extra.yml", EXTRA)
+    trains_extra(prepared, f"--conf-source={conf}")
+
+
+def test_without_the_variant_the_namespace_is_unknown(prepared):
+    result = prepared.kedro("run", "--pipeline=training", "--namespaces=regularization.extra")
+    assert result.returncode != 0
+    assert "regularization.extra" in result.stdout + result.stderr
+
+
+def test_packaged_project_runs_from_a_folder_without_conf(tiny_project, tmp_path):
+    built = tiny_project.kedro("package", timeout=900)
+    assert built.returncode == 0, built.stdout + built.stderr
+    dist = tiny_project.root / "dist"
+    (wheel,) = dist.glob("from_data_to_model-*.whl")
+    site = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", site, wheel],
+        check=True,
+    )
+    run_dir = tmp_path / "deployed"
+    write_fashion_mnist(run_dir / "data" / "01_raw" / "fashion-mnist", n=30)
+    write_housing(run_dir / "data" / "01_raw" / "california-housing" / "cal_housing.data", n=30)
+    assert TINY_PARAMETERS["ingestion"] == {"california_housing": {"rows": None}}
+    result = subprocess.run(
+        [sys.executable, "-m", "from_data_to_model",
+         f"--conf-source={dist / 'conf-from_data_to_model.tar.gz'}",
+         "--pipeline=data_ingestion", "--params", "ingestion.california_housing.rows=null"],
+        cwd=run_dir, env={**tiny_project.env, "PYTHONPATH": str(site)},
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert not (run_dir / "conf").exists()
+    assert (run_dir / "data/02_intermediate/california_housing.parquet").is_file()
+    assert (
+        str(site)
+        in subprocess.run(
+            [sys.executable, "-c", "import from_data_to_model; print(from_data_to_model.__file__)"],
+            cwd=run_dir,
+            env={**tiny_project.env, "PYTHONPATH": str(site)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )  # fmt: skip  (the wheel's copy ran, not the source tree's)
