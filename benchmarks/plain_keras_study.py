@@ -22,7 +22,7 @@ from from_data_to_model.model_spec import ModelSpec, ModelSpecChanges
 from from_data_to_model.pipelines.data_ingestion.nodes import prepare_fashion_mnist
 from from_data_to_model.pipelines.data_processing.nodes import scale_features, split_data
 from from_data_to_model.pipelines.evaluation.metrics import evaluate_model
-from from_data_to_model.pipelines.training.nodes import train_model
+from from_data_to_model.pipelines.training.nodes import Replicate
 
 
 def main(root: Path, output: Path) -> None:
@@ -45,10 +45,14 @@ def main(root: Path, output: Path) -> None:
 
     variants = {}
     defaults = ModelSpec.model_validate(study["defaults"])
-    for name, raw_changes in study["variants"].items():
-        changes = ModelSpecChanges.model_validate(raw_changes)
-        model, _, metadata = train_model(x_train, y_train, x_val, y_val, defaults, changes)
+    runs = [(name, seed) for name in study["variants"] for seed in study["seeds"]]
+    for name, seed in runs:
+        changes = ModelSpecChanges.model_validate(study["variants"][name])
+        model, _, metadata = Replicate(seed).train_model(
+            x_train, y_train, x_val, y_val, defaults, changes
+        )
         metrics = evaluate_model(model, x_test, y_test)
+        name = f"{name}.seed_{seed}"  # noqa: PLW2901 (the run's key)
         variants[name] = {
             "fit_seconds": metadata["fit_seconds"],
             "epochs_run": metadata["epochs_run"],

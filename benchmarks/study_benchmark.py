@@ -8,12 +8,15 @@ One invocation, on the real data in data/01_raw, measures for each Keras backend
 * the ratio (a)/(b), per-variant fit times, the study's training FLOPs, the achieved
   GFLOP/s and their ratio to a float32 matmul ceiling measured here (``ceilings.py``),
   the study's time at the rate of its training step written by hand in JAX, peak memory;
-* with ``--concurrent``, (a) again with ``--runner=ParallelRunner`` and
-  ``--runner=ThreadRunner``: time, and whether each report matches the sequential one.
+* with ``--runners``, (a) again with each (e.g. ``ParallelRunner``, ``ThreadRunner``):
+  time, and whether its table of runs matches the sequential one.
 
-    python benchmarks/study_benchmark.py [--backends tensorflow jax] [--concurrent]
+    python benchmarks/study_benchmark.py [--backends tensorflow jax] [--runners ParallelRunner]
+        [--repeat N] [--no-plain]
 
-Results: a printed table and ``benchmarks/results/<timestamp>.json`` (git-ignored).
+Every variant is trained once per configured seed, by (a) and (b) alike. Results: a
+printed table, ``benchmarks/results/<timestamp>.json`` and each sequential run's report
+(``<timestamp>-<backend>-report.md``), all git-ignored.
 """
 
 from __future__ import annotations
@@ -37,8 +40,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 BIN = Path(sys.executable).parent
-# Columns of the report table that differ between two runs of the same study.
-RUN_DEPENDENT = ["fit_seconds", "trained_at"]
+# Columns of the runs table that differ between two runs of the same study.
+RUN_DEPENDENT = ["fit_seconds", "data_loss_seconds", "trained_at"]
 
 
 def run_measured(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> tuple[float, float]:
@@ -97,18 +100,22 @@ def fresh_project(workdir: Path) -> Path:
     return project
 
 
-def kedro_results(project: Path, variants: list[str]) -> tuple[dict, pd.DataFrame]:
-    metadata = {}
-    for variant in variants:
-        (path,) = sorted(
-            (
-                project / f"data/07_model_output/regularization.{variant}/training_metadata.json"
-            ).glob("*/*")
-        )[-1:]
-        metadata[variant] = json.loads(path.read_text())
-    reports = project / "data/08_reporting/regularization/report_table.csv"
-    (report,) = sorted(reports.glob("*/*"))[-1:]
-    return metadata, pd.read_csv(report)
+def latest(folder: Path) -> Path:
+    """The latest version of a versioned dataset's file."""
+    (path,) = sorted(folder.glob("*/*"))[-1:]
+    return path
+
+
+def kedro_results(project: Path, runs: list[str]) -> tuple[dict, pd.DataFrame]:
+    """Each run's (``<variant>.seed_<seed>``) training metadata, and the runs table."""
+    outputs, reports = project / "data/07_model_output", project / "data/08_reporting"
+    metadata = {
+        run: json.loads(
+            latest(outputs / f"regularization.{run}/training_metadata.json").read_text()
+        )
+        for run in runs
+    }
+    return metadata, pd.read_csv(latest(reports / "regularization/runs_table.csv"))
 
 
 def study_flops(metadata: dict) -> float:
@@ -122,7 +129,7 @@ def study_flops(metadata: dict) -> float:
 
 
 def kedro_run(
-    backend: str, runner: str, workdir: Path, env: dict[str, str], variants: list[str]
+    backend: str, runner: str, workdir: Path, env: dict[str, str], runs: list[str]
 ) -> tuple[dict, dict, pd.DataFrame, Path]:
     """``kedro run --pipeline=regularization --runner=RUNNER`` in a fresh project copy."""
     name = f"{backend}-{runner}-{len(list(workdir.glob(f'{backend}-{runner}-*.log')))}"
@@ -132,7 +139,7 @@ def kedro_run(
         [str(BIN / "kedro"), "run", "--pipeline=regularization", f"--runner={runner}"],
         project, env, workdir / f"{name}.log",
     )  # fmt: skip
-    metadata, report = kedro_results(project, variants)
+    metadata, report = kedro_results(project, runs)
     timing = {
         "seconds": seconds,
         "peak_gib": peak,
@@ -142,7 +149,7 @@ def kedro_run(
 
 
 def compare_reports(report: pd.DataFrame, other: pd.DataFrame) -> dict:
-    """Whether two runs' report tables agree, apart from timings and timestamps."""
+    """Whether two runs' tables of runs agree, apart from timings and timestamps."""
     same = report.drop(columns=RUN_DEPENDENT).equals(other.drop(columns=RUN_DEPENDENT))
     return {
         "same_report": bool(same),
@@ -150,7 +157,9 @@ def compare_reports(report: pd.DataFrame, other: pd.DataFrame) -> dict:
     }
 
 
-def benchmark_backend(backend: str, workdir: Path, concurrent: list[str], repeat: int) -> dict:
+def benchmark_backend(
+    backend: str, workdir: Path, concurrent: list[str], repeat: int, plain_too: bool, out: Path
+) -> dict:
     env = {
         **os.environ,
         "KERAS_BACKEND": backend,
@@ -158,17 +167,22 @@ def benchmark_backend(backend: str, workdir: Path, concurrent: list[str], repeat
         "COLUMNS": "160",
     }
     study = yaml.safe_load((ROOT / "conf/base/parameters_regularization.yml").read_text())
-    variants = list(study["regularization"]["variants"])
-    result: dict = {"backend": backend}
+    study = study["regularization"]
+    runs = [f"{v}.seed_{s}" for v in study["variants"] for s in study["seeds"]]
+    result: dict = {"backend": backend, "seeds": study["seeds"]}
 
     # (a) and (b) alternate, `repeat` times each; the fastest of each counts (the least
     # disturbed by whatever else the machine did), and every time is kept.
     kedro_runs, plain_runs = [], []
     for attempt in range(repeat):
         timing, metadata, report, project = kedro_run(
-            backend, "SequentialRunner", workdir, env, variants
+            backend, "SequentialRunner", workdir, env, runs
         )
         kedro_runs.append(timing)
+        shutil.copy(latest(project / "data/08_reporting/regularization/report.md"),
+                    out.with_name(f"{out.name}-{backend}-report.md"))  # fmt: skip
+        if not plain_too:
+            continue
         print(f"[{backend}] plain Keras script ...", flush=True)
         plain_json = workdir / f"{backend}-plain-{attempt}.json"
         seconds, peak = run_measured(
@@ -179,16 +193,18 @@ def benchmark_backend(backend: str, workdir: Path, concurrent: list[str], repeat
         plain_runs.append({"seconds": seconds, "peak_gib": peak,
                            "fit_seconds": {v: r["fit_seconds"] for v, r in plain["variants"].items()}})  # fmt: skip
     result["kedro"] = min(kedro_runs, key=lambda run: run["seconds"])
-    result["plain"] = min(plain_runs, key=lambda run: run["seconds"])
     result["kedro"]["all_seconds"] = [round(run["seconds"], 1) for run in kedro_runs]
-    result["plain"]["all_seconds"] = [round(run["seconds"], 1) for run in plain_runs]
     result["flops"] = study_flops(metadata)
-    result["plain_test_loss"] = {v: r["test_loss"] for v, r in plain["variants"].items()}
-    result["kedro_test_loss"] = dict(zip(report["variant"], report["test_loss"], strict=True))
+    keys = report["variant"] + ".seed_" + report["seed"].astype(str)
+    result["kedro_test_loss"] = dict(zip(keys, report["test_loss"], strict=True))
+    if plain_too:
+        result["plain"] = min(plain_runs, key=lambda run: run["seconds"])
+        result["plain"]["all_seconds"] = [round(run["seconds"], 1) for run in plain_runs]
+        result["plain_test_loss"] = {v: r["test_loss"] for v, r in plain["variants"].items()}
 
     result["concurrent"] = {}
     for runner in concurrent:
-        timing, _, other, _ = kedro_run(backend, runner, workdir, env, variants)
+        timing, _, other, _ = kedro_run(backend, runner, workdir, env, runs)
         result["concurrent"][runner] = {**timing, **compare_reports(report, other)}
     return result
 
@@ -199,20 +215,23 @@ def print_table(results: dict) -> None:
     print(f"\nfloat32 ceilings, GFLOP/s (4096² matmul; the study's step by hand): {ceilings}")
     for r in results["backends"]:
         fit = sum(r["kedro"]["fit_seconds"].values())
-        overhead = (r["kedro"]["seconds"] - fit) - (
-            r["plain"]["seconds"] - sum(r["plain"]["fit_seconds"].values())
-        )
         floor = r["flops"] / (best_ceiling * 1e9)
-        print(f"\n== backend {r['backend']} ==")
+        print(f"\n== backend {r['backend']}, seeds {r['seeds']} ==")
         rows = [
             ("study training FLOPs", f"{r['flops'] / 1e12:8.2f} TFLOP   (floor {floor:.1f} s at {best_ceiling:.0f} GFLOP/s)"),
-            ("kedro run (a)", f"{r['kedro']['seconds']:8.1f} s      peak {r['kedro']['peak_gib']:.2f} GiB"),
-            ("plain Keras script (b)", f"{r['plain']['seconds']:8.1f} s      peak {r['plain']['peak_gib']:.2f} GiB"),
-            ("ratio (a)/(b)", f"{r['kedro']['seconds'] / r['plain']['seconds']:8.3f}   (all runs: (a) {r['kedro']['all_seconds']}, (b) {r['plain']['all_seconds']})"),
-            ("Kedro's own time", f"{overhead:8.1f} s      = {overhead / r['plain']['seconds']:.1%} of (b): outside fit, (a) minus (b)"),
+            ("kedro run (a)", f"{r['kedro']['seconds']:8.1f} s      peak {r['kedro']['peak_gib']:.2f} GiB  (all runs: {r['kedro']['all_seconds']})"),
             ("kedro run / FLOP floor", f"{r['kedro']['seconds'] / floor:8.2f}"),
             ("achieved in fit", f"{r['flops'] / fit / 1e9:8.1f} GFLOP/s = {r['flops'] / fit / 1e9 / best_ceiling:.0%} of ceiling"),
         ]  # fmt: skip
+        if "plain" in r:
+            overhead = (r["kedro"]["seconds"] - fit) - (
+                r["plain"]["seconds"] - sum(r["plain"]["fit_seconds"].values())
+            )
+            rows += [
+                ("plain Keras script (b)", f"{r['plain']['seconds']:8.1f} s      peak {r['plain']['peak_gib']:.2f} GiB"),
+                ("ratio (a)/(b)", f"{r['kedro']['seconds'] / r['plain']['seconds']:8.3f}   (all runs: (a) {r['kedro']['all_seconds']}, (b) {r['plain']['all_seconds']})"),
+                ("Kedro's own time", f"{overhead:8.1f} s      = {overhead / r['plain']['seconds']:.1%} of (b): outside fit, (a) minus (b)"),
+            ]  # fmt: skip
         if "jax_train_step" in ceilings:
             by_hand = r["flops"] / (ceilings["jax_train_step"] * 1e9)
             rows.append(("study at hand-written step", f"{by_hand:8.1f} s      = {by_hand / floor:.2f} × floor, fit only"))  # fmt: skip
@@ -221,24 +240,27 @@ def print_table(results: dict) -> None:
                          f"same report: {c['same_report']} (max |Δ test loss| {c['max_test_loss_difference']:.4f})"))  # fmt: skip
         for label, value in rows:
             print(f"{label:30} {value}")
-        print(f"{'variant':16} {'kedro fit s':>11} {'plain fit s':>11} {'kedro test loss':>16} {'plain test loss':>16}")  # fmt: skip
+        plain = r.get("plain", {"fit_seconds": {}})["fit_seconds"]
+        plain_loss = r.get("plain_test_loss", {})
+        print(f"{'run':24} {'kedro fit s':>11} {'plain fit s':>11} {'kedro test loss':>16} {'plain test loss':>16}")  # fmt: skip
         for v, s in r["kedro"]["fit_seconds"].items():
-            print(f"{v:16} {s:11.1f} {r['plain']['fit_seconds'][v]:11.1f} {r['kedro_test_loss'][v]:16.4f} {r['plain_test_loss'][v]:16.4f}")  # fmt: skip
+            print(f"{v:24} {s:11.1f} {plain.get(v, float('nan')):11.1f} {r['kedro_test_loss'][v]:16.4f} {plain_loss.get(v, float('nan')):16.4f}")  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--backends", nargs="+", default=["tensorflow", "jax"])
     parser.add_argument(
-        "--concurrent",
-        action="store_true",
-        help="also time ParallelRunner and ThreadRunner and compare their reports",
+        "--runners",
+        nargs="*",
+        default=[],
+        help="also time these runners (ParallelRunner, ThreadRunner) and compare their runs",
     )
     parser.add_argument(
         "--repeat", type=int, default=2, help="runs of (a) and of (b), alternating (default 2)"
     )
+    parser.add_argument("--no-plain", action="store_true", help="skip the plain script (b)")
     args = parser.parse_args()
-    concurrent = ["ParallelRunner", "ThreadRunner"] if args.concurrent else []
     if not (ROOT / "data/01_raw/fashion-mnist/train-images-idx3-ubyte.gz").is_file():
         raise SystemExit(
             "Put the raw Fashion-MNIST files in data/01_raw/fashion-mnist/ first (see README)."
@@ -250,14 +272,16 @@ def main() -> None:
         "ceilings_gflops": {what: round(ceiling(what), 1) for what in measured},
         "backends": [],
     }
+    out = ROOT / "benchmarks" / "results" / results["date"].replace(":", "-")
+    out.parent.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="study-benchmark-") as tmp:
         for backend in args.backends:
             results["backends"].append(
-                benchmark_backend(backend, Path(tmp), concurrent, args.repeat)
+                benchmark_backend(
+                    backend, Path(tmp), args.runners, args.repeat, not args.no_plain, out
+                )
             )
-    out = ROOT / "benchmarks" / "results"
-    out.mkdir(exist_ok=True)
-    path = out / f"{results['date'].replace(':', '-')}.json"
+    path = out.with_suffix(".json")
     path.write_text(json.dumps(results, indent=2))
     print_table(results)
     print(f"\nresults: {path}")

@@ -34,7 +34,13 @@ os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "true")
 TINY_PARAMETERS: dict = {
     "ingestion": {"california_housing": {"rows": None}},
     "regularization": {
-        "defaults": {"hidden": {"units": [16]}, "epochs": 2, "batch_size": 64},
+        "seeds": [42, 43],
+        "defaults": {
+            "hidden": {"units": [16]},
+            "epochs": 2,
+            "batch_size": 64,
+            "train_loss_rows": 100,
+        },
         "variants": {"underfit": {"epochs": 2, "batch_size": 64}},
     },
     "housing": {"overrides": {"epochs": 2, "batch_size": 16}},

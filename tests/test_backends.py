@@ -54,7 +54,7 @@ def test_jax_backend_runs_without_tensorflow(tiny_project):
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    outputs = tiny_project.root / "data" / "07_model_output" / "regularization.l2"
+    outputs = tiny_project.root / "data" / "07_model_output" / "regularization.l2.seed_42"
     (metadata,) = outputs.glob("training_metadata.json/*/training_metadata.json")
     assert json.loads(metadata.read_text())["keras_backend"] == "jax"
     (metrics,) = outputs.glob("test_metrics.json/*/test_metrics.json")  # the model reloaded

@@ -43,11 +43,12 @@ def test_missing_raw_files_say_how_to_get_them(empty_project):
 
 def test_model_file_that_is_not_keras(tiny_project):
     tiny_project.session_run(pipeline_names=["data_ingestion", "data_processing"])
-    version = tiny_project.root / "data/06_models/regularization.l2.keras/2026-01-01T00.00.00.000Z"
+    run = "regularization.l2.seed_42"
+    version = tiny_project.root / f"data/06_models/{run}.keras/2026-01-01T00.00.00.000Z"
     version.mkdir(parents=True)
-    (version / "regularization.l2.keras").write_text("not a model")
+    (version / f"{run}.keras").write_text("not a model")
     result = tiny_project.kedro(
-        "run", "--pipeline=regularization", "--namespaces=regularization.l2", "--tags=evaluation"
+        "run", "--pipeline=regularization", f"--namespaces={run}", "--tags=evaluation"
     )
     assert result.returncode != 0
     output = result.stdout + result.stderr

@@ -10,7 +10,9 @@ import time
 import pytest
 from kedro.io import DatasetError
 
-from tests.conftest import VARIANTS
+from tests.conftest import TINY_PARAMETERS, VARIANTS
+
+SEEDS = TINY_PARAMETERS["regularization"]["seeds"]
 
 pytestmark = pytest.mark.slow
 
@@ -57,7 +59,7 @@ def test_killed_run_leaves_no_valid_looking_output_and_resumes(tiny_project):
             stderr=subprocess.STDOUT,
         )
         try:
-            wait_for(run, log, "Training regularization.overfit")
+            wait_for(run, log, "Training regularization.overfit.seed_42")
             wait_for(run, log, "epoch 3/5000")
             run.send_signal(signal.SIGINT)  # Ctrl-C
             assert run.wait(timeout=120) != 0
@@ -67,11 +69,13 @@ def test_killed_run_leaves_no_valid_looking_output_and_resumes(tiny_project):
     catalog = tiny_project.catalog()
     done = ["combined", "dropout", "early_stopping", "l1", "l2"]  # before overfit, in run order
     for variant in done:
-        assert catalog.load(f"regularization.{variant}.model") is not None
+        for seed in SEEDS:
+            assert catalog.load(f"regularization.{variant}.seed_{seed}.model") is not None
     for variant in ["overfit", "reduced_size", "underfit"]:
-        with pytest.raises(DatasetError):
-            catalog.load(f"regularization.{variant}.model")
-        assert not catalog.exists(f"regularization.{variant}.training_history")
+        for seed in SEEDS:
+            with pytest.raises(DatasetError):
+                catalog.load(f"regularization.{variant}.seed_{seed}.model")
+            assert not catalog.exists(f"regularization.{variant}.seed_{seed}.training_history")
     for output in ["report", "report_table", "model_choice"]:
         assert not catalog.exists(f"regularization.{output}")
 
@@ -81,9 +85,9 @@ def test_killed_run_leaves_no_valid_looking_output_and_resumes(tiny_project):
     output = resumed.stdout + resumed.stderr
     assert resumed.returncode == 0, output
     for variant in done:  # finished variants are not retrained
-        assert f"Training regularization.{variant} " not in output
+        assert f"Training regularization.{variant}." not in output
     for variant in ["overfit", "reduced_size", "underfit"]:
-        assert f"Training regularization.{variant} " in output
+        assert f"Training regularization.{variant}.seed_{SEEDS[-1]} " in output
     catalog = tiny_project.catalog()
     assert list(catalog.load("regularization.report_table")["variant"]) == VARIANTS
     assert catalog.load("regularization.model_choice")["variant"] in VARIANTS

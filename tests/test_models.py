@@ -35,6 +35,16 @@ def penalty(model, kind: str) -> float:
     return regularizer.get_config().get(kind, 0.0) if regularizer else 0.0
 
 
+def compiled_metrics(history) -> list[str]:
+    own = ("epoch", "loss", "train_data_loss")
+    return [c for c in history.columns if c not in own and not c.startswith("val_")]
+
+
+def data_loss(fit):
+    (callback,) = [c for c in fit["callbacks"] if isinstance(c, models.DataLoss)]
+    return callback
+
+
 def early_stopping(fit):
     (callback,) = [c for c in fit["callbacks"] if isinstance(c, keras.callbacks.EarlyStopping)]
     return callback
@@ -53,8 +63,7 @@ PROBES = {
     "optimizer.name": ("adam", lambda m, h, f: type(m.optimizer).__name__.lower()),
     "optimizer.learning_rate": (0.01, lambda m, h, f: float(m.optimizer.learning_rate)),
     "loss": ("mse", lambda m, h, f: m.loss),
-    "metrics": (["mae"], lambda m, h, f: [c for c in h.columns if c not in ("epoch", "loss")
-                                          and not c.startswith("val_")]),
+    "metrics": (["mae"], lambda m, h, f: compiled_metrics(h)),
     "epochs": (3, lambda m, h, f: len(h)),
     "batch_size": (8, lambda m, h, f: f["batch_size"]),
     "early_stopping.enabled": (False, lambda m, h, f: any(
@@ -64,6 +73,7 @@ PROBES = {
     "early_stopping.restore_best_weights": (
         False, lambda m, h, f: early_stopping(f).restore_best_weights),
     "seed": (7, lambda m, h, f: f["seed"]),
+    "train_loss_rows": (20, lambda m, h, f: len(data_loss(f).x)),
 }  # fmt: skip
 
 

@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+import copy
+
 import pandas as pd
 import pytest
 
-from tests.conftest import VARIANTS
+from tests.conftest import TINY_PARAMETERS, VARIANTS
 
 pytestmark = pytest.mark.slow
+
+SEEDS = TINY_PARAMETERS["regularization"]["seeds"]
 
 
 def test_default_run_writes_every_output(tiny_study):
     catalog = tiny_study.catalog()
-    for variant in VARIANTS:
-        metadata = catalog.load(f"regularization.{variant}.training_metadata")
+    for variant, seed in [(v, s) for v in VARIANTS for s in SEEDS]:
+        run = f"regularization.{variant}.seed_{seed}"
+        metadata = catalog.load(f"{run}.training_metadata")
         assert metadata["epochs_run"] == 2 and metadata["steps_per_epoch"] == 3  # 168 rows / 64
-        model = catalog.load(f"regularization.{variant}.model")
+        assert metadata["seed"] == seed
+        model = catalog.load(f"{run}.model")
         assert model.count_params() == metadata["parameter_count"]
-        assert catalog.load(f"regularization.{variant}.test_metrics")["test_rows"] == 90
-    assert list(catalog.load("regularization.report_table")["variant"]) == VARIANTS
+        assert catalog.load(f"{run}.test_metrics")["test_rows"] == 90
+    runs = catalog.load("regularization.runs_table")
+    pairs = list(zip(runs["variant"], runs["seed"], strict=True))
+    assert pairs == [(v, s) for v in VARIANTS for s in SEEDS]
+    report = catalog.load("regularization.report_table")
+    assert list(report["variant"]) == VARIANTS and (report["seeds"] == len(SEEDS)).all()
     assert catalog.load("regularization.model_choice")["variant"] in VARIANTS
     assert "## Results on the test split (90 rows)" in catalog.load("regularization.report")
     assert catalog.load("housing.training_metadata")["train_rows"] == 44  # floor(56 * 0.8)
@@ -57,13 +67,33 @@ def test_invalid_parameters_fail_before_any_training(tiny_project):
     assert "epoch 1/" not in output and "Training regularization" not in output
 
 
+def test_bad_seeds_fail_before_any_training(tiny_project):
+    parameters = copy.deepcopy(TINY_PARAMETERS)
+    parameters["regularization"]["seeds"] = [1, 1]
+    tiny_project.local_conf("parameters", parameters)
+    result = tiny_project.kedro("run", "--pipeline=regularization")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and "Parameter 'regularization.seeds'" in output
+    assert "[1] repeated" in output and "epoch 1/" not in output
+
+
+def test_one_seed_from_the_command_line_says_it_cannot_give_intervals(tiny_project):
+    result = tiny_project.kedro(
+        "run", "--pipeline=regularization", "--params", "regularization.seeds=1"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = tiny_project.catalog().load("regularization.report")
+    assert "One seed per variant: no interval can be given" in report
+    assert "- seeds: 42" in report  # counted from the defaults' seed
+
+
 def test_parallel_runner_gives_the_sequential_report(tiny_study, tiny_project):
     """Variants train in worker processes, each seeded by its spec: the same report."""
-    sequential = tiny_study.catalog().load("regularization.report_table")
+    sequential = tiny_study.catalog().load("regularization.runs_table")
     result = tiny_project.kedro("run", "--pipeline=regularization", "--runner=ParallelRunner")
     assert result.returncode == 0, result.stdout + result.stderr
-    parallel = tiny_project.catalog().load("regularization.report_table")
-    run_dependent = ["fit_seconds", "trained_at"]
+    parallel = tiny_project.catalog().load("regularization.runs_table")
+    run_dependent = ["fit_seconds", "data_loss_seconds", "trained_at"]
     pd.testing.assert_frame_equal(
         parallel.drop(columns=run_dependent), sequential.drop(columns=run_dependent)
     )

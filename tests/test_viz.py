@@ -45,18 +45,23 @@ def viz_build(tmp_path_factory):
 def test_build_holds_one_training_node_per_configured_variant(viz_build):
     data = json.loads((viz_build / "api" / "main").read_text())
     variants = [f"regularization.{v}" for v in [*VARIANTS, "extra"]]
+    runs = [f"{v}.seed_{s}" for v in variants for s in (42, 43, 44)]
     tasks = [n for n in data["nodes"] if n["type"] == "task"]
     training = {n["full_name"] for n in tasks if "training" in n["tags"]}
-    assert {f"{v}.train_model" for v in variants} | {"housing.train_model"} == training
+    assert {f"{r}.train_model" for r in runs} | {"housing.train_model"} == training
     per_pipeline = json.loads((viz_build / "api" / "pipelines" / "regularization").read_text())
     regularization = {n["full_name"] for n in per_pipeline["nodes"] if n["type"] == "task"}
-    assert {f"{v}.train_model" for v in variants} <= regularization
+    assert {f"{r}.train_model" for r in runs} <= regularization
     assert {
         "prepare_fashion_mnist",
         "scale_fashion_mnist_features",
         "regularization.write_report",
     } <= regularization
-    assert {"regularization", *variants} <= set(data["modular_pipelines"])  # grouped
+    # grouped: the study, in it each variant, in each variant its seeds
+    assert {"regularization", *variants, *runs} <= set(data["modular_pipelines"])
+    study = data["modular_pipelines"]["regularization"]["children"]
+    assert {"regularization.l2"} <= {c["id"] for c in study}
+    assert not any(c["id"].startswith("regularization.l2.seed") for c in study)
     assert data["layers"] == [
         "raw",
         "intermediate",
@@ -124,7 +129,8 @@ def test_viz_run_serves_the_project(tmp_path):
                 time.sleep(1)
         log = (tmp_path / "viz.log").read_text()
         assert data is not None, f"kedro viz run did not answer within 2 minutes:\n{log[-3000:]}"
-        assert any(n.get("full_name") == "regularization.l2.train_model" for n in data["nodes"])
+        names = {n.get("full_name") for n in data["nodes"]}
+        assert "regularization.l2.seed_42.train_model" in names
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -12,6 +12,8 @@ A spec is a block of ``parameters_*.yml``::
     batch_size:     512
     early_stopping: {enabled: false, monitor: val_loss, patience: 3, restore_best_weights: true}
     seed:           42
+    train_loss_rows: 8400   # rows of the training split on which each epoch's
+                            # inference-mode training loss is measured
 
 A variant states only what differs from shared defaults (``ModelSpecChanges``, every
 field optional). Kedro checks both against these types when the run starts (node
@@ -95,6 +97,7 @@ class ModelSpec(_Spec):
     batch_size: PositiveInt
     early_stopping: EarlyStopping
     seed: NonNegativeInt
+    train_loss_rows: PositiveInt  # training rows the inference-mode training loss is measured on
 
 
 def _changes_of(spec: type[_Spec]) -> type[_Spec]:

@@ -2,18 +2,43 @@
 
 Kedro builds the pipelines after the session has created its context. The project's
 context (``context.py``) hands its parameters here first, so the pipelines' shape
-(which variants are trained) follows ``--env``, ``KEDRO_ENV``, ``--params`` and
-``--conf-source``, and ``kedro viz`` and notebooks see the same.
-Outside a session (``kedro registry list``) no run configuration exists: the study
-then has no variants.
+(which variants, and how many seeds of each, are trained) follows ``--env``,
+``KEDRO_ENV``, ``--params`` and ``--conf-source``, and ``kedro viz`` and notebooks see
+the same. Outside a session (``kedro registry list``) no run configuration exists: the
+study then has no variants.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    Field,
+    NonNegativeInt,
+    PositiveInt,
+    TypeAdapter,
+    ValidationError,
+)
 
 _parameters: dict[str, Any] = {}
+
+
+def _distinct(seeds: list[int]) -> list[int]:
+    repeated = sorted({s for s in seeds if seeds.count(s) > 1})
+    if repeated:
+        raise ValueError(f"each seed once: {repeated} repeated")
+    return seeds
+
+
+# The same seeds for every variant, so that variants compare seed by seed (paired): a list,
+# or how many, counting up from the defaults' seed (what `--params` can say: it splits
+# its value on commas, so it cannot pass a list of several seeds).
+Seeds = TypeAdapter(
+    Annotated[list[NonNegativeInt], Field(min_length=1), AfterValidator(_distinct)] | PositiveInt,
+    config={"strict": True},
+)
 
 
 def use(parameters: Mapping[str, Any]) -> None:
@@ -25,3 +50,34 @@ def use(parameters: Mapping[str, Any]) -> None:
 def variants() -> list[str]:
     """The Fashion-MNIST variants configured for this run, in configuration order."""
     return list((_parameters.get("regularization") or {}).get("variants") or {})
+
+
+def seeds() -> list[int]:
+    """The seeds every variant is trained with (``regularization.seeds``).
+
+    ``seeds: [42, 43, 44]`` lists them; ``seeds: 3`` counts up from the defaults' seed.
+
+    Raises:
+        ValueError: naming the parameter, for an empty list, a repeated or a
+            non-integer seed, or a count below 1; pipelines are built before any node runs.
+    """
+    if not variants():
+        return []
+    study = _parameters["regularization"]
+    raw = study.get("seeds")
+    try:
+        seeds = Seeds.validate_python(raw)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'][1:]) or 'list'}: {e['msg']}"
+            for e in error.errors()
+            if "list" in e["loc"][0]  # the list's problems (a count's say "not an integer")
+        )
+        raise ValueError(
+            "Parameter 'regularization.seeds' must be a list of distinct integers >= 0 or a "
+            f"count >= 1, got {raw!r} ({problems or 'not a list'})."
+        ) from None
+    if isinstance(seeds, int):
+        first = (study.get("defaults") or {}).get("seed", 0)
+        return list(range(first, first + seeds))
+    return seeds

@@ -44,6 +44,7 @@ def metadata(h: pd.DataFrame, *, early_stopping=False, restore=True, parameters=
         "best_epoch": int(h["val_loss"].idxmin()) + 1,
         "stopped_early": len(h) < epochs_planned,
         "fit_seconds": 1.5,
+        "data_loss_seconds": 0.1,
         "parameter_count": parameters,
         "seed": seed,
         "keras_backend": "tensorflow",

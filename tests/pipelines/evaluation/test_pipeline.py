@@ -20,6 +20,7 @@ def study():
         "small": {"hidden": {"units": [4]}},
         "dropout": {"dropout": {"layers": 1}},
     }
+    parameters["regularization"]["seeds"] = [1, 2]
     rng = np.random.default_rng(0)
     x = rng.normal(size=(150, 784)).astype(np.float32)
     y = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 150)]
@@ -27,7 +28,11 @@ def study():
     return run_slice(
         pipeline,
         parameters,
-        keep=("regularization.report_table", "regularization.model_choice"),
+        keep=(
+            "regularization.report_table",
+            "regularization.runs_table",
+            "regularization.model_choice",
+        ),
         fashion_mnist_X_train=x[:90],
         fashion_mnist_y_train=y[:90],
         fashion_mnist_X_val=x[90:120],
@@ -38,10 +43,17 @@ def study():
 
 
 def test_report_table_and_choice(study):
+    runs = study.load("regularization.runs_table")
+    assert list(zip(runs["variant"], runs["seed"], strict=True)) == [
+        (v, s) for v in ["overfit", "small", "dropout"] for s in (1, 2)
+    ]
+    assert runs["test_data_loss"].gt(0).all() and (runs["test_rows"] == 30).all()
     table = study.load("regularization.report_table")
     assert list(table["variant"]) == ["overfit", "small", "dropout"]
-    assert (table["test_rows"] == 30).all() and table["test_loss"].gt(0).all()
-    assert table.loc[table["variant"] == "small", "parameter_count"].item() == 784 * 4 + 4 + 50
+    assert (table["seeds"] == 2).all() and table["test_data_loss_ci_low"].notna().all()
+    small = table.set_index("variant").loc["small"]
+    assert small["parameter_count"] == 784 * 4 + 4 + 50
+    assert small["model_val_loss_mean"] == runs[runs["variant"] == "small"]["model_val_loss"].mean()
     choice = study.load("regularization.model_choice")
     assert choice["variant"] in {"overfit", "small", "dropout"}
     report = study.load("regularization.report")

@@ -1,8 +1,8 @@
-"""Report table and Markdown content; every figure drawn with labels."""
+"""Runs table, per-variant report and Markdown content; every figure drawn with labels."""
 
 from __future__ import annotations
 
-import yaml
+import numpy as np
 
 from from_data_to_model.pipelines.evaluation.choice import choose_model
 from from_data_to_model.pipelines.evaluation.plots import (
@@ -13,63 +13,88 @@ from from_data_to_model.pipelines.evaluation.plots import (
     variant_colours,
 )
 from from_data_to_model.pipelines.evaluation.report import (
-    REPORT_COLUMNS,
-    compile_report_table,
-    summarise_variant,
+    RUN_COLUMNS,
+    compile_runs_table,
+    summarise_run,
     write_housing_report,
     write_report,
 )
-from tests.conftest import PROJECT_ROOT
+from from_data_to_model.pipelines.evaluation.uncertainty import aggregate_variants
+from tests.conftest import base_parameters
 from tests.pipelines.evaluation.histories import clear_overfit, clear_underfit, good_fit, metadata
 
-EVALUATION = yaml.safe_load((PROJECT_ROOT / "conf/base/parameters_evaluation.yml").read_text())[
-    "evaluation"
-]
+EVALUATION = base_parameters()["evaluation"]
 CURVES = {"underfit": clear_underfit(), "overfit": clear_overfit(), "dropout": good_fit()}
+SEEDS = (42, 43)
 
 
-def report_table():
-    summaries = {
-        name: summarise_variant(
-            h,
-            metadata(h),
-            {"test_loss": 0.3 + i / 10, "test_accuracy": 0.9 - i / 100, "test_rows": 1234},
-            EVALUATION["diagnosis"],
+def histories():
+    """Two seeds per variant: the second one's losses 2 % higher."""
+    return {
+        f"{name}.seed_{seed}": h.assign(
+            loss=h.loss * (1 + i / 50), val_loss=h.val_loss * (1 + i / 50)
         )
-        for i, (name, h) in enumerate(CURVES.items())
+        for name, h in CURVES.items()
+        for i, seed in enumerate(SEEDS)
     }
-    return compile_report_table(**summaries)
 
 
-def test_table_has_one_row_per_variant_in_documented_columns():
-    table = report_table()
-    assert list(table["variant"]) == ["underfit", "overfit", "dropout"]
-    assert list(table.columns) == REPORT_COLUMNS
-    assert list(table["diagnosis"]) == ["under-fitting", "over-fitting", "good fit"]
+def runs_table():
+    summaries = {}
+    for i, (key, h) in enumerate(histories().items()):
+        test = {"test_loss": 0.3 + i / 100, "test_data_loss": 0.3 + i / 100,
+                "test_accuracy": 0.9 - i / 100, "test_rows": 1234}  # fmt: skip
+        seed = int(key.rsplit("_", 1)[1])
+        summaries[key] = summarise_run(h, metadata(h, seed=seed), test, EVALUATION["diagnosis"])
+    return compile_runs_table(**summaries)
+
+
+def test_runs_table_has_one_row_per_variant_and_seed():
+    runs = runs_table()
+    assert list(runs["variant"]) == [
+        "underfit",
+        "underfit",
+        "overfit",
+        "overfit",
+        "dropout",
+        "dropout",
+    ]
+    assert list(runs["seed"]) == [42, 43] * 3
+    assert list(runs.columns) == RUN_COLUMNS
+    assert list(runs["diagnosis"][::2]) == ["under-fitting", "over-fitting", "good fit"]
+
+
+def report_inputs():
+    runs = runs_table()
+    report = aggregate_variants(runs, EVALUATION | {"baseline": "overfit"})
+    return report, runs, choose_model(report, EVALUATION["choice"])
 
 
 def test_markdown_report_content():
-    table = report_table()
-    choice = choose_model(table, EVALUATION["choice"])
-    text = write_report(table, choice, EVALUATION)
+    report, runs, choice = report_inputs()
+    text = write_report(report, runs, choice, EVALUATION | {"baseline": "overfit"})
     for name in CURVES:
         assert f"| {name} " in text and f"**{name}**" in text
     assert "## Results on the test split (1234 rows)" in text
+    assert "Mean ± standard deviation over 2 seeds (42, 43)" in text
+    assert "0.3050 ± 0.0071" in text  # underfit's test data loss: 0.30 and 0.31
     assert f"**{choice['variant']}**, chosen on the validation split only" in text
-    assert "report written (UTC)" in text and "Keras backend: tensorflow" in text
-    assert "seeds: 42" in text and "Keras: 3.x" in text
-    assert "under-fitting" in text and "over-fitting" in text
+    assert "## Compared with the original (overfit), seed by seed, on validation" in text
+    assert "- **overfit**: the baseline." in text
+    assert "the original study's test loss 0.433 is outside our 95 % interval" in text
+    assert "over-fitting (2 of 2 seeds); seed 42: validation loss rose" in text
+    assert "seeds: 42, 43" in text and "Keras backend: tensorflow" in text
     assert "## Parameters" in text and "1e-08" in text
-    assert "models trained (UTC): 2026-01-01T00:00:00+00:00 to 2026-01-01T00:00:00+00:00" in text
-    assert "overfit_min_val_rise 0.05" in text and "tie tolerance 0.005" in text
+    assert "overfit_min_val_rise 0.05" in text and "overlapping 95% intervals" in text
 
 
-def test_report_numbers_come_from_the_table():
-    table = report_table()
-    table.loc[table["variant"] == "overfit", "test_loss"] = 0.123456
-    text = write_report(table, choose_model(table, EVALUATION["choice"]), EVALUATION)
-    results, parameters = [line for line in text.splitlines() if line.startswith("| overfit ")]
-    assert "0.1235" in results and "0.1235" not in parameters
+def test_one_seed_report_says_it_cannot_give_intervals():
+    runs = runs_table()
+    runs = runs[runs["seed"] == 42]
+    report = aggregate_variants(runs, EVALUATION | {"baseline": "overfit"})
+    text = write_report(report, runs, choose_model(report, EVALUATION["choice"]), EVALUATION)
+    assert "One seed per variant: no interval can be given" in text
+    assert "| n/a " in text and "from one seed (no interval)" in text
 
 
 def test_housing_report():
@@ -81,16 +106,22 @@ def test_housing_report():
     assert "test MSE on 6192 rows: 0.2900" in text
 
 
-def test_figures_have_titles_labels_and_consistent_colours():
+def test_figures_have_titles_labels_bands_and_consistent_colours():
     colours = variant_colours(list(CURVES))
-    curves = plot_learning_curves(**CURVES)
+    curves = plot_learning_curves(**histories())
     assert set(curves) == {"underfit.png", "overfit.png", "dropout.png"}
     ax = curves["dropout.png"].axes[0]
-    assert ax.get_title() and ax.get_xlabel() == "epoch" and ax.get_legend() is not None
+    assert ax.get_title().endswith("(2 seeds)") and ax.get_xlabel() == "epoch"
     assert {line.get_color() for line in ax.get_lines()} == {colours["dropout"]}
-    comparison = plot_validation_vs_original("overfit", **CURVES)
+    assert len(ax.collections) == 2  # a band each for training and validation loss
+    band = ax.collections[1].get_paths()[0].vertices[:, 1]
+    val = np.concatenate([good_fit()["val_loss"], good_fit()["val_loss"] * 1.02])
+    assert band.min() >= val.min() - 1e-9 and band.max() <= val.max() + 1e-9
+    comparison = plot_validation_vs_original("overfit", **histories())
     assert set(comparison) == {"underfit.png", "dropout.png", "all.png"}
     assert len(comparison["all.png"].axes[0].get_lines()) == 3
-    bars = plot_test_metrics(report_table())
-    assert [a.get_ylabel() for a in bars.axes] == ["test loss", "test accuracy"]
+    report, _, _ = report_inputs()
+    bars = plot_test_metrics(report)
+    assert [a.get_ylabel() for a in bars.axes] == ["test data loss", "test accuracy"]
+    assert len(bars.axes[0].lines) > 0  # interval error bars drawn
     assert plot_housing_learning_curve(good_fit()).axes[0].get_ylabel() == "MSE"

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from from_data_to_model.model_spec import ModelSpec, ModelSpecChanges, resolve_spec
-from from_data_to_model.pipelines.training.nodes import best_epoch, train_model
+from from_data_to_model.pipelines.training.nodes import Replicate, best_epoch, train_model
 from tests.conftest import base_parameters
 
 DEFAULTS = ModelSpec.model_validate(base_parameters()["regularization"]["defaults"])
@@ -33,7 +33,9 @@ def test_train_model_returns_model_history_metadata(data, caplog):
     caplog.set_level("INFO")
     model, history, metadata = train_model(*data, DEFAULTS, changes())
     assert isinstance(model, keras.Model)
-    assert list(history.columns) == ["epoch", "accuracy", "loss", "val_accuracy", "val_loss"]
+    assert list(history.columns) == [
+        "epoch", "accuracy", "loss", "val_accuracy", "val_loss", "train_data_loss", "val_data_loss",
+    ]  # fmt: skip
     assert history["epoch"].tolist() == [1, 2]
     assert history["loss"].iloc[1] < history["loss"].iloc[0]
     assert metadata["epochs_run"] == 2 and metadata["steps_per_epoch"] == 5
@@ -44,6 +46,33 @@ def test_train_model_returns_model_history_metadata(data, caplog):
     epoch_lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("epoch ")]
     assert len(epoch_lines) == 2 and epoch_lines[0].startswith("epoch 1/2 - loss ")
     assert "val_loss" in epoch_lines[0] and "val_accuracy" in epoch_lines[0]
+    assert "train_data_loss" in epoch_lines[0] and "val_data_loss" in epoch_lines[0]
+    assert 0 < metadata["data_loss_seconds"] < metadata["fit_seconds"]
+
+
+def test_training_loss_in_inference_mode_is_below_the_logged_one_with_dropout(data):
+    """Keras logs a running mean with dropout on; the data loss is the model as it is used."""
+    heavy_dropout = changes(hidden={"units": [64]}, dropout={"layers": 1, "rate": 0.6}, epochs=3)
+    _, history, _ = train_model(*data, DEFAULTS, heavy_dropout)
+    assert (history["train_data_loss"] < history["loss"]).all()
+
+
+def test_data_losses_leave_out_the_penalty(data):
+    penalised = changes(hidden={"units": [8], "l2": 0.1})
+    _, history, _ = train_model(*data, DEFAULTS, penalised)
+    penalty = history["val_loss"] - history["val_data_loss"]
+    assert (penalty > 0.01).all()  # Keras' val_loss carries the L2 term, the data loss not
+    _, plain, _ = train_model(*data, DEFAULTS, changes())
+    assert (plain["val_loss"] - plain["val_data_loss"]).abs().max() < 1e-5
+
+
+def test_replicate_replaces_the_seed_and_repeats_exactly(data):
+    first = Replicate(7).train_model(*data, DEFAULTS, changes())
+    again = Replicate(7).train_model(*data, DEFAULTS, changes())
+    assert first[2]["seed"] == first[2]["spec"]["seed"] == 7
+    np.testing.assert_array_equal(first[1].to_numpy(), again[1].to_numpy())
+    other = Replicate(8).train_model(*data, DEFAULTS, changes())[1]
+    assert other["loss"].iat[0] != first[1]["loss"].iat[0]
 
 
 def test_same_seed_same_history_other_seed_differs(data):
@@ -82,4 +111,4 @@ def test_accepts_frames_and_no_changes(data):
 
 
 def test_best_epoch_is_one_based_and_first_of_ties():
-    assert best_epoch(pd.DataFrame({"val_loss": [0.5, 0.3, 0.3, 0.4]})) == 2
+    assert best_epoch(pd.Series([0.5, 0.3, 0.3, 0.4])) == 2

@@ -1,6 +1,7 @@
 """Fit diagnosis from a learning curve, by documented rules with thresholds in parameters.
 
-Rules, applied to the history up to the epoch whose weights the model keeps:
+Rules, applied to the history up to the epoch whose weights the model keeps, on the
+data losses (training loss in inference mode, no L1/L2 penalty; see ``learning_curves``):
 
 * **over-fitting**: validation loss has risen from its minimum by more than
   ``overfit_min_val_rise`` (relative to that minimum) while training loss kept falling
@@ -20,6 +21,8 @@ import pandas as pd
 
 from from_data_to_model.pipelines.training.nodes import best_epoch
 
+from .metrics import learning_curves
+
 OVERFIT, UNDERFIT, GOOD_FIT = "over-fitting", "under-fitting", "good fit"
 
 
@@ -29,15 +32,15 @@ def diagnose_fit(
     """Return ``(diagnosis, reason)`` for a learning curve.
 
     Args:
-        history: one row per epoch with ``loss`` and ``val_loss``.
+        history: one row per epoch with the data losses (or ``loss`` and ``val_loss``).
         model_epoch: the (1-based) epoch whose weights the model keeps.
         thresholds: ``overfit_min_val_rise``, ``underfit_min_train_loss``,
             ``underfit_max_relative_gap``.
     """
-    curve = history.iloc[:model_epoch]
-    best = best_epoch(curve) - 1
-    val_min, val_end = curve["val_loss"].iat[best], curve["val_loss"].iat[-1]
-    train_at_best, train_end = curve["loss"].iat[best], curve["loss"].iat[-1]
+    train, val = (curve.iloc[:model_epoch] for curve in learning_curves(history))
+    best = best_epoch(val) - 1
+    val_min, val_end = val.iat[best], val.iat[-1]
+    train_at_best, train_end = train.iat[best], train.iat[-1]
     rise = (val_end - val_min) / val_min
     if rise > thresholds["overfit_min_val_rise"] and train_end < train_at_best:
         return OVERFIT, (

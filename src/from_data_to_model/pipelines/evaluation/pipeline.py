@@ -5,12 +5,13 @@ from __future__ import annotations
 from kedro.pipeline import Node, Pipeline, node, pipeline
 
 from from_data_to_model import run_parameters
-from from_data_to_model.pipelines.training.pipeline import STUDY
+from from_data_to_model.pipelines.training.pipeline import STUDY, replicate_namespace
 
 from .choice import choose_model
 from .metrics import evaluate_model
 from .plots import plot_learning_curves, plot_test_metrics, plot_validation_vs_original
-from .report import compile_report_table, summarise_variant, write_report
+from .report import SEED_SEPARATOR, compile_runs_table, summarise_run, write_report
+from .uncertainty import aggregate_variants
 
 EVALUATION_TAG = "evaluation"
 FASHION_MNIST_TEST_DATA = {"X_test": "fashion_mnist_X_test", "y_test": "fashion_mnist_y_test"}
@@ -27,46 +28,54 @@ def evaluation_node() -> Node:
     )
 
 
-def variant_evaluation(variant: str) -> Pipeline:
-    """Test metrics and the report row of one variant, under ``regularization.<variant>``."""
+def replicate_evaluation(variant: str, seed: int) -> Pipeline:
+    """Test metrics and the table row of one trained model, in its replicate's namespace."""
     summary = node(
-        summarise_variant,
+        summarise_run,
         inputs=["training_history", "training_metadata", "test_metrics", "params:diagnosis"],
         outputs="summary",
-        name="summarise_variant",
+        name="summarise_run",
         tags=[EVALUATION_TAG],
     )
     return pipeline(
         [evaluation_node(), summary],
-        namespace=f"{STUDY}.{variant}",
+        namespace=replicate_namespace(variant, seed),
         inputs=FASHION_MNIST_TEST_DATA,
         parameters={"params:diagnosis": "params:evaluation.diagnosis"},
     )
 
 
-def study_evaluation(variants: list[str]) -> Pipeline:
-    """The report table, the choice, the report and the figures, in ``regularization``."""
+def study_evaluation(variants: list[str], seeds: list[int]) -> Pipeline:
+    """The runs and report tables, the choice, the report and the figures, in ``regularization``."""
 
     def each(output: str) -> dict[str, str]:
-        return {v: f"{STUDY}.{v}.{output}" for v in variants}
+        return {
+            f"{v}{SEED_SEPARATOR}{s}": f"{replicate_namespace(v, s)}.{output}"
+            for v in variants
+            for s in seeds
+        }
 
     def study_node(func, inputs, outputs: str, name: str) -> Node:
         return node(
             func, inputs, f"{STUDY}.{outputs}", name=name, namespace=STUDY, tags=[EVALUATION_TAG]
         )
 
-    table = f"{STUDY}.report_table"
+    runs, table = f"{STUDY}.runs_table", f"{STUDY}.report_table"
     return Pipeline(
         [
+            study_node(compile_runs_table, each("summary"), "runs_table", "compile_runs_table"),
             study_node(
-                compile_report_table, each("summary"), "report_table", "compile_report_table"
+                aggregate_variants,
+                [runs, "params:evaluation"],
+                "report_table",
+                "aggregate_variants",
             ),
             study_node(
                 choose_model, [table, "params:evaluation.choice"], "model_choice", "choose_model"
             ),
             study_node(
                 write_report,
-                [table, f"{STUDY}.model_choice", "params:evaluation"],
+                [table, runs, f"{STUDY}.model_choice", "params:evaluation"],
                 "report",
                 "write_report",
             ),
@@ -88,8 +97,9 @@ def study_evaluation(variants: list[str]) -> Pipeline:
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    """Evaluate every variant of the run's configuration, then report on them all."""
-    variants = run_parameters.variants()
+    """Evaluate every model of the run's configuration, then report on them all."""
+    variants, seeds = run_parameters.variants(), run_parameters.seeds()
     if not variants:
         return Pipeline([])
-    return sum((variant_evaluation(v) for v in variants), Pipeline([])) + study_evaluation(variants)
+    per_model = sum((replicate_evaluation(v, s) for v in variants for s in seeds), Pipeline([]))
+    return per_model + study_evaluation(variants, seeds)

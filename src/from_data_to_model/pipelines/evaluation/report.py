@@ -1,7 +1,8 @@
-"""The report: one table row per variant, and the Markdown a person reads."""
+"""The report: one table row per trained model, one per variant, and the Markdown."""
 
 from __future__ import annotations
 
+import math
 import platform
 from datetime import datetime, timezone
 from importlib.metadata import version
@@ -12,46 +13,20 @@ import pandas as pd
 from .diagnosis import diagnose_fit
 from .metrics import history_metrics
 
-# Documented, stable column order of the report table (see README, "Outputs").
-REPORT_COLUMNS = [
-    "variant",
-    "diagnosis",
-    "test_loss",
-    "test_accuracy",
-    "model_val_loss",
-    "model_val_accuracy",
-    "best_val_loss",
-    "final_val_loss",
-    "final_train_loss",
-    "gap_final",
-    "gap_at_best",
-    "best_epoch",
-    "model_epoch",
-    "epochs_run",
-    "parameter_count",
-    "fit_seconds",
-    "seed",
-    "hidden_units",
-    "l1",
-    "l2",
-    "dropout_layers",
-    "epochs",
-    "batch_size",
-    "early_stopping",
-    "test_rows",
-    "keras_backend",
-    "keras_version",
-    "trained_at",
-    "diagnosis_reason",
-]
-RESULT_COLUMNS = [
-    "variant", "diagnosis", "test_loss", "test_accuracy", "model_val_loss", "best_epoch",
-    "epochs_run", "gap_final", "parameter_count", "fit_seconds",
+# Documented, stable column order of the runs table (see README, "Outputs").
+RUN_COLUMNS = [
+    "variant", "seed", "diagnosis", "test_data_loss", "test_loss", "test_accuracy",
+    "model_val_loss", "model_val_accuracy", "best_val_loss", "final_val_loss",
+    "final_train_loss", "final_logged_train_loss", "gap_final", "gap_at_best", "best_epoch",
+    "model_epoch", "epochs_run", "parameter_count", "fit_seconds", "data_loss_seconds",
+    "hidden_units", "l1", "l2", "dropout_layers", "epochs", "batch_size", "early_stopping",
+    "test_rows", "keras_backend", "keras_version", "trained_at", "diagnosis_reason",
 ]  # fmt: skip
 PARAMETER_COLUMNS = [
-    "variant", "seed", "hidden_units", "l1", "l2", "dropout_layers", "epochs", "batch_size",
-    "early_stopping",
+    "variant", "hidden_units", "l1", "l2", "dropout_layers", "epochs", "batch_size",
+    "early_stopping", "parameter_count",
 ]  # fmt: skip
+SEED_SEPARATOR = ".seed_"  # run keys read "<variant>.seed_<seed>", like their namespaces
 
 
 def spec_columns(spec: dict[str, Any]) -> dict[str, Any]:
@@ -67,16 +42,17 @@ def spec_columns(spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def summarise_variant(
+def summarise_run(
     history: pd.DataFrame,
     metadata: dict[str, Any],
     test_metrics: dict[str, float],
     thresholds: dict[str, Any],
 ) -> dict[str, Any]:
-    """Everything the report says about one variant (without its name)."""
+    """Everything the report says about one trained model (without its variant's name)."""
     figures = history_metrics(history, metadata)
     diagnosis, reason = diagnose_fit(history, figures["model_epoch"], thresholds)
-    run = ("parameter_count", "fit_seconds", "seed", "keras_backend", "keras_version")
+    run = ("parameter_count", "fit_seconds", "data_loss_seconds", "seed", "keras_backend",
+           "keras_version", "trained_at")  # fmt: skip
     return {
         **figures,
         **test_metrics,
@@ -84,84 +60,176 @@ def summarise_variant(
         "diagnosis_reason": reason,
         **{key: metadata[key] for key in run},
         **spec_columns(metadata["spec"]),
-        "trained_at": metadata["trained_at"],
     }
 
 
-def compile_report_table(**summaries: dict[str, Any]) -> pd.DataFrame:
-    """One row per variant (keyword = variant name), in the documented column order."""
-    table = pd.DataFrame([{"variant": name, **summary} for name, summary in summaries.items()])
-    present = [c for c in REPORT_COLUMNS if c in table.columns]
+def compile_runs_table(**summaries: dict[str, Any]) -> pd.DataFrame:
+    """One row per trained model (keyword ``<variant>.seed_<seed>``), documented columns."""
+    rows = [
+        {"variant": key.rsplit(SEED_SEPARATOR, 1)[0], **summary}
+        for key, summary in summaries.items()
+    ]
+    table = pd.DataFrame(rows)
+    present = [c for c in RUN_COLUMNS if c in table.columns]
     return table[present + [c for c in table.columns if c not in present]]
 
 
-def markdown_table(table: pd.DataFrame, columns: list[str]) -> str:
-    """The given columns as a Markdown table, numbers to four significant digits."""
-    return table[columns].to_markdown(index=False, floatfmt=".4g")
+def _spread(row: pd.Series, measure: str, digits: int = 4) -> str:
+    mean, std = row[f"{measure}_mean"], row[f"{measure}_std"]
+    return f"{mean:.{digits}f}" if math.isnan(std) else f"{mean:.{digits}f} ± {std:.{digits}f}"
+
+
+def _interval(row: pd.Series, measure: str, digits: int = 4) -> str:
+    low, high = row[f"{measure}_ci_low"], row[f"{measure}_ci_high"]
+    return "n/a" if math.isnan(low) else f"[{low:.{digits}f}, {high:.{digits}f}]"
+
+
+def diagnosis_label(row: pd.Series) -> str:
+    """``over-fitting (2 of 3 seeds)``: a variant's most frequent diagnosis."""
+    return f"{row['diagnosis']} ({row['diagnosis_seeds']} of {row['seeds']} seeds)"
+
+
+def results_table(report: pd.DataFrame) -> str:
+    """Per variant: mean ± std and 95 % interval of each measure, as Markdown."""
+    cells = pd.DataFrame(
+        {
+            "variant": report["variant"],
+            "diagnosis": report.apply(diagnosis_label, axis=1),
+            "test data loss": report.apply(_spread, axis=1, measure="test_data_loss"),
+            "95 % interval": report.apply(_interval, axis=1, measure="test_data_loss"),
+            "test accuracy": report.apply(_spread, axis=1, measure="test_accuracy"),
+            "validation loss": report.apply(_spread, axis=1, measure="model_val_loss"),
+            "its 95 % interval": report.apply(_interval, axis=1, measure="model_val_loss"),
+            "best epoch": report.apply(_spread, axis=1, measure="best_epoch", digits=1),
+            "parameters": report["parameter_count"],
+        }
+    )
+    return cells.to_markdown(index=False)
+
+
+def reference_lines(report: pd.DataFrame, reference: dict[str, dict[str, float]]) -> list[str]:
+    """Whether the original study's test loss falls inside our interval, per variant."""
+    lines = []
+    for row in report.itertuples():
+        if row.variant not in reference:
+            continue
+        theirs = reference[row.variant]["test_loss"]
+        if math.isnan(row.test_data_loss_ci_low):
+            where = f"ours is {row.test_data_loss_mean:.3f} from one seed (no interval)"
+        else:
+            inside = row.test_data_loss_ci_low <= theirs <= row.test_data_loss_ci_high
+            where = (
+                f"{'inside' if inside else 'outside'} our 95 % interval "
+                f"[{row.test_data_loss_ci_low:.3f}, {row.test_data_loss_ci_high:.3f}]"
+            )
+        lines.append(
+            f"- **{row.variant}**: the original study's test loss {theirs:.3f} is {where}."
+        )
+    return lines
 
 
 def _distinct(table: pd.DataFrame, column: str) -> str:
     return ", ".join(str(v) for v in table[column].unique())
 
 
-def run_information(table: pd.DataFrame) -> dict[str, str]:
+def run_information(runs: pd.DataFrame) -> dict[str, str]:
     """When and with what the report's models were trained and the report written."""
     return {
         "report written (UTC)": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"),
-        "models trained (UTC)": f"{table['trained_at'].min()} to {table['trained_at'].max()}",
-        "seeds": _distinct(table, "seed"),
-        "Keras backend": _distinct(table, "keras_backend"),
-        "Keras": _distinct(table, "keras_version"),
+        "models trained (UTC)": f"{runs['trained_at'].min()} to {runs['trained_at'].max()}",
+        "seeds": _distinct(runs, "seed"),
+        "Keras backend": _distinct(runs, "keras_backend"),
+        "Keras": _distinct(runs, "keras_version"),
         "Kedro": version("kedro"),
         "Python": platform.python_version(),
         "machine": f"{platform.system()} {platform.machine()}",
     }
 
 
-def _results_section(table: pd.DataFrame) -> list[str]:
+def _results_section(report: pd.DataFrame, runs: pd.DataFrame, evaluation: dict) -> list[str]:
+    seeds = int(report["seeds"].min())
+    caveat = (
+        "One seed per variant: no interval can be given, and a difference between two "
+        "variants may be seed noise."
+        if seeds < 2
+        else f"Mean ± standard deviation over {seeds} seeds ({_distinct(runs, 'seed')}), and "
+        f"the {evaluation['confidence']:.0%} t-interval of the mean (with so few seeds a "
+        "t-interval is honest about how little it knows; a bootstrap would not be)."
+    )
     return [
-        f"## Results on the test split ({_distinct(table, 'test_rows')} rows)",
+        f"## Results on the test split ({_distinct(report, 'test_rows')} rows)",
         "",
-        markdown_table(table, RESULT_COLUMNS),
+        caveat + " Losses are data losses: cross-entropy without the L1/L2 penalty.",
         "",
-        "## Fit diagnosis, from each learning curve",
+        results_table(report),
         "",
-        *[f"- **{r.variant}**: {r.diagnosis}: {r.diagnosis_reason}." for r in table.itertuples()],
+        f"## Compared with the original ({evaluation['baseline']}), seed by seed, on validation",
+        "",
+        *[f"- **{r.variant}**: {r.comparison}." for r in report.itertuples()],
+        "",
+        "## The original study's test losses against ours",
+        "",
+        *reference_lines(report, evaluation["reference"]),
     ]
 
 
-def _choice_section(table: pd.DataFrame, choice: dict[str, Any]) -> list[str]:
-    chosen = table.set_index("variant").loc[choice["variant"]]
+def _diagnosis_section(report: pd.DataFrame, runs: pd.DataFrame) -> list[str]:
+    lines = []
+    for _, row in report.iterrows():
+        agreeing = runs[
+            (runs["variant"] == row["variant"]) & (runs["diagnosis"] == row["diagnosis"])
+        ]
+        example = agreeing.iloc[0]
+        lines.append(
+            f"- **{row['variant']}**: {diagnosis_label(row)}; seed {example['seed']}: "
+            f"{example['diagnosis_reason']}."
+        )
+    return [
+        "## Fit diagnosis, from each learning curve",
+        "",
+        "Training loss measured like validation loss: in inference mode, without penalty.",
+        "",
+        *lines,
+    ]
+
+
+def _choice_section(report: pd.DataFrame, choice: dict[str, Any]) -> list[str]:
+    chosen = report.set_index("variant").loc[choice["variant"]]
     return [
         "## Which model would we use, and why?",
         "",
         f"**{choice['variant']}**, chosen on the validation split only: {choice['reason']}",
         "",
-        f"Afterwards, on the test split (never used for the choice): test loss "
-        f"{chosen['test_loss']:.4f}, test accuracy {chosen['test_accuracy']:.4f}.",
+        f"Afterwards, on the test split (never used for the choice): test data loss "
+        f"{chosen['test_data_loss_mean']:.4f}, test accuracy {chosen['test_accuracy_mean']:.4f}.",
     ]
 
 
-def _parameters_section(table: pd.DataFrame, evaluation: dict[str, Any]) -> list[str]:
+def _parameters_section(report: pd.DataFrame, evaluation: dict[str, Any]) -> list[str]:
     thresholds = ", ".join(f"{k} {v}" for k, v in evaluation["diagnosis"].items())
     return [
         "## Parameters",
         "",
-        markdown_table(table, PARAMETER_COLUMNS),
+        report[PARAMETER_COLUMNS].to_markdown(index=False, floatfmt=".4g"),
         "",
-        f"Diagnosis thresholds: {thresholds}; choice: tie tolerance "
-        f"{evaluation['choice']['tie_tolerance']}, baseline {evaluation['baseline']}.",
+        f"Diagnosis thresholds: {thresholds}; choice: overlapping {evaluation['confidence']:.0%} "
+        f"intervals (one seed: tie tolerance {evaluation['choice']['tie_tolerance']}), "
+        f"baseline {evaluation['baseline']}.",
     ]
 
 
-def write_report(table: pd.DataFrame, choice: dict[str, Any], evaluation: dict[str, Any]) -> str:
-    """The Markdown report: results, diagnoses, recommendation, parameters, run."""
-    run = [f"- {key}: {value}" for key, value in run_information(table).items()]
+def write_report(
+    report: pd.DataFrame, runs: pd.DataFrame, choice: dict[str, Any], evaluation: dict[str, Any]
+) -> str:
+    """The Markdown report: results with their uncertainty, comparisons, diagnoses,
+    recommendation, parameters, run."""
+    run = [f"- {key}: {value}" for key, value in run_information(runs).items()]
     sections = [
         ["# Regularization study: report"],
-        _results_section(table),
-        _choice_section(table, choice),
-        _parameters_section(table, evaluation),
+        _results_section(report, runs, evaluation),
+        _diagnosis_section(report, runs),
+        _choice_section(report, choice),
+        _parameters_section(report, evaluation),
         ["## Run", "", *run],
     ]
     return "\n\n".join("\n".join(section) for section in sections) + "\n"

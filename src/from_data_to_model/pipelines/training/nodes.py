@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -19,9 +20,9 @@ def as_float32(data: Any) -> np.ndarray:
     return np.asarray(data, dtype=np.float32)
 
 
-def best_epoch(history: pd.DataFrame) -> int:
-    """The (1-based) epoch with the lowest validation loss."""
-    return int(history["val_loss"].to_numpy().argmin()) + 1
+def best_epoch(losses: pd.Series) -> int:
+    """The (1-based) epoch with the lowest loss (the first, on a tie)."""
+    return int(losses.to_numpy().argmin()) + 1
 
 
 def history_frame(history: dict[str, list[float]]) -> pd.DataFrame:
@@ -32,15 +33,15 @@ def history_frame(history: dict[str, list[float]]) -> pd.DataFrame:
 
 
 def training_metadata(
-    spec: ModelSpec, history: pd.DataFrame, train_rows: int, fit_seconds: float
+    spec: ModelSpec, history: pd.DataFrame, train_rows: int, seconds: dict[str, float]
 ) -> dict[str, Any]:
     """What a trained model's history does not say: when, how long, with what."""
     return {
         "epochs_run": len(history),
         "epochs_planned": spec.epochs,
-        "best_epoch": best_epoch(history),
+        "best_epoch": best_epoch(history["val_loss"]),  # the epoch early stopping restores
         "stopped_early": len(history) < spec.epochs,
-        "fit_seconds": round(fit_seconds, 3),
+        **{name: round(value, 3) for name, value in seconds.items()},
         "steps_per_epoch": -(-train_rows // spec.batch_size),
         "train_rows": train_rows,
         "seed": spec.seed,
@@ -56,29 +57,59 @@ def train_model(
     y_val: Any,
     defaults: ModelSpec,
     changes: ModelSpecChanges | None,
+    seed: int | None = None,
 ) -> tuple[Any, pd.DataFrame, dict[str, Any]]:
     """Fit the model that ``defaults`` with ``changes`` describe, validating on ``X_val``.
 
+    ``seed``, where given, replaces the spec's (see ``Replicate``).
+
     Returns:
-        The fitted Keras model; its history (one row per epoch: loss, val_loss and
-        every metric); metadata (epochs run, best epoch, fit time, parameter count,
-        seed, Keras backend and version, the resolved spec).
+        The fitted Keras model; its history (one row per epoch: Keras' loss and
+        val_loss and every metric, plus the data losses ``train_data_loss``, measured
+        in inference mode, and ``val_data_loss``); metadata (epochs run, best epoch,
+        fit time, parameter count, seed, Keras backend and version, the resolved spec).
     """
     from from_data_to_model import models  # Keras loads when a model trains, not before
 
     spec = resolve_spec(defaults, changes)
+    if seed is not None:
+        spec = spec.model_copy(update={"seed": seed})
     X_train = as_float32(X_train)
-    model, history, fit_seconds = models.fit_model(
+    model, history, seconds = models.fit_model(
         spec, X_train, as_float32(y_train), as_float32(X_val), as_float32(y_val)
     )
     history = history_frame(history)
-    metadata = training_metadata(spec, history, len(X_train), fit_seconds)
+    metadata = training_metadata(spec, history, len(X_train), seconds)
     metadata |= {"parameter_count": int(model.count_params()), **models.runtime()}
     logger.info(
         "Trained %d epochs in %.1f s (best epoch %d, val_loss %.4f)",
         len(history),
-        fit_seconds,
+        seconds["fit_seconds"],
         metadata["best_epoch"],
         history["val_loss"].min(),
     )
     return model, history, metadata
+
+
+@dataclass(frozen=True)
+class Replicate:
+    """One of the study's seeds: ``train_model`` with the spec's seed replaced.
+
+    The seed list shapes the pipeline (one training node per variant and seed), so each
+    node carries its seed; a bound method keeps the node picklable for ParallelRunner
+    and its parameters typed for Kedro's validation.
+    """
+
+    seed: int
+
+    def train_model(
+        self,
+        X_train: Any,
+        y_train: Any,
+        X_val: Any,
+        y_val: Any,
+        defaults: ModelSpec,
+        changes: ModelSpecChanges | None,
+    ) -> tuple[Any, pd.DataFrame, dict[str, Any]]:
+        """``train_model`` with this replicate's seed."""
+        return train_model(X_train, y_train, X_val, y_val, defaults, changes, seed=self.seed)

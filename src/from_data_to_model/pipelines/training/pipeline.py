@@ -6,7 +6,7 @@ from kedro.pipeline import Pipeline, node, pipeline
 
 from from_data_to_model import run_parameters
 
-from .nodes import train_model
+from .nodes import Replicate, train_model
 
 TRAINING_TAG = "training"
 STUDY = "regularization"  # the namespace of the Fashion-MNIST study
@@ -20,12 +20,15 @@ FASHION_MNIST_TRAINING_DATA = {
 }
 
 
-def training_template() -> Pipeline:
-    """The training node with un-namespaced names (``X_train`` → ``model``, ...)."""
+def training_template(seed: int | None = None) -> Pipeline:
+    """The training node with un-namespaced names (``X_train`` → ``model``, ...).
+
+    With a ``seed``, it replaces the spec's (one replicate of the study).
+    """
     return pipeline(
         [
             node(
-                train_model,
+                train_model if seed is None else Replicate(seed).train_model,
                 inputs=[
                     "X_train",
                     "y_train",
@@ -50,21 +53,28 @@ def variant_parameters(variant: str) -> dict[str, str]:
     }
 
 
-def create_pipeline(**kwargs) -> Pipeline:
-    """One training node per variant of the run's configuration, ``regularization.<variant>``.
+def replicate_namespace(variant: str, seed: int) -> str:
+    """Where one seed of one variant lives: ``regularization.<variant>.seed_<seed>``."""
+    return f"{STUDY}.{variant}.seed_{seed}"
 
-    Each writes ``regularization.<variant>.model``, ``.training_history`` and
-    ``.training_metadata``.
+
+def create_pipeline(**kwargs) -> Pipeline:
+    """One training node per variant and seed of the run's configuration.
+
+    Each writes ``regularization.<variant>.seed_<seed>.model``, ``.training_history``
+    and ``.training_metadata``.
     """
+    seeds = run_parameters.seeds()
     return sum(
         (
             pipeline(
-                training_template(),
-                namespace=f"{STUDY}.{variant}",
+                training_template(seed),
+                namespace=replicate_namespace(variant, seed),
                 inputs=FASHION_MNIST_TRAINING_DATA,
                 parameters=variant_parameters(variant),
             )
             for variant in run_parameters.variants()
+            for seed in seeds
         ),
         Pipeline([]),
     )
