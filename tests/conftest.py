@@ -30,6 +30,15 @@ VARIANTS = [
 
 os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "true")
 
+# Two tuning families, two values each; learning_rate is a family no code knows of.
+TINY_TUNING_FAMILIES = {
+    "l2": {"variant": "overfit", "path": "hidden.l2", "values": [1.0e-6, 1.0e-2],
+           "scale": "log", "prefer": "high", "original": 1.0e-8},
+    "learning_rate": {"variant": "overfit", "path": "optimizer.learning_rate",
+                      "values": [0.0005, 0.5], "scale": "log", "prefer": "low",
+                      "original": 0.0005},
+}  # fmt: skip
+
 # Tiny, fast settings for any run of the study's pipelines in tests (soft-merged).
 TINY_PARAMETERS: dict = {
     "ingestion": {"california_housing": {"rows": None}},
@@ -44,7 +53,17 @@ TINY_PARAMETERS: dict = {
         "variants": {"underfit": {"epochs": 2, "batch_size": 64}},
     },
     "housing": {"overrides": {"epochs": 2, "batch_size": 16}},
-}
+    # the base families cut to one tiny value each, and two of the tests' own
+    "tuning": {
+        "seeds": [1, 2],
+        "families": {
+            **TINY_TUNING_FAMILIES,
+            "hidden_units": {"values": [[4]]},
+            "l1": {"values": [1.0e-6]},
+            "dropout": {"values": [0.1]},
+        },
+    },
+}  # fmt: skip
 
 
 def base_parameters() -> dict:
@@ -184,4 +203,5 @@ def tiny_study(tmp_path_factory) -> Project:
     write_housing(project.raw / "california-housing" / "cal_housing.data", n=80)
     project.local_conf("parameters", TINY_PARAMETERS)
     project.session_run()
+    project.session_run(pipeline_names=["tuning"])
     return project

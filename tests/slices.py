@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.pipeline import Pipeline
 from kedro.runner import SequentialRunner
@@ -12,6 +13,25 @@ from kedro.validation.parameter_validator import ParameterValidator
 from pydantic import BaseModel
 
 from from_data_to_model import run_parameters
+
+
+def study_parameters(variants: dict, seeds: list[int]) -> dict:
+    """The tiny test parameters, with these variants and seeds."""
+    from tests.conftest import tiny_parameters
+
+    parameters = tiny_parameters()
+    parameters["regularization"] |= {"variants": variants, "seeds": seeds}
+    return parameters
+
+
+def fashion_mnist_inputs(**rows: int) -> dict[str, np.ndarray]:
+    """Random model inputs of the study's names and shapes: ``train=90, val=30, test=30``."""
+    rng = np.random.default_rng(0)
+    inputs = {}
+    for split, n in rows.items():
+        inputs[f"fashion_mnist_X_{split}"] = rng.normal(size=(n, 784)).astype(np.float32)
+        inputs[f"fashion_mnist_y_{split}"] = np.eye(10, dtype=np.float32)[rng.integers(0, 10, n)]
+    return inputs
 
 
 def build(create_pipeline: Callable[[], Pipeline], parameters: dict) -> Pipeline:

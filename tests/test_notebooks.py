@@ -40,7 +40,8 @@ def test_notebook_runs_on_a_tiny_run(tiny_study, name, monkeypatch):
     client.execute()  # raises CellExecutionError on any failing cell
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
     figures = [o for o in outputs if "image/png" in o.get("data", {})]
-    assert len(figures) >= 4  # learning curves, test intervals, test images, housing curve
+    assert len(figures) >= 5  # learning and validation curves, test intervals and images, housing
+    assert "validation curves of 5 families" in "".join(o.get("text", "") for o in outputs)
     text = "".join(
         str(o.get("data", {}).get("text/plain", "")) + o.get("text", "") for o in outputs
     )

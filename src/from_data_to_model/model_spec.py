@@ -125,3 +125,15 @@ def resolve_spec(defaults: ModelSpec, changes: _Spec | None) -> ModelSpec:
         return defaults
     merged = OmegaConf.merge(defaults.model_dump(), changes.model_dump(exclude_none=True))
     return ModelSpec.model_validate(OmegaConf.to_container(merged))
+
+
+def nested(path: str, value: Any) -> dict[str, Any]:
+    """``{"hidden": {"l1": value}}`` for the path ``hidden.l1``."""
+    for key in reversed(path.split(".")):
+        value = {key: value}
+    return value
+
+
+def setting(path: str, value: Any) -> ModelSpecChanges:
+    """The changes that set one field of a spec, validated (the error names the field)."""
+    return ModelSpecChanges.model_validate(nested(path, value))

@@ -49,13 +49,19 @@ def use(parameters: Mapping[str, Any]) -> None:
 
 def variants() -> list[str]:
     """The Fashion-MNIST variants configured for this run, in configuration order."""
-    return list((_parameters.get("regularization") or {}).get("variants") or {})
+    return list(section("regularization").get("variants") or {})
 
 
-def seeds() -> list[int]:
-    """The seeds every variant is trained with (``regularization.seeds``).
+def section(name: str) -> dict[str, Any]:
+    """One top-level block of the run's parameters (empty when absent)."""
+    return _parameters.get(name) or {}
 
-    ``seeds: [42, 43, 44]`` lists them; ``seeds: 3`` counts up from the defaults' seed.
+
+def seeds(name: str = "regularization") -> list[int]:
+    """The seeds every model of a block is trained with (``<name>.seeds``).
+
+    ``seeds: [42, 43, 44]`` lists them; ``seeds: 3`` counts up from the study's
+    defaults' seed.
 
     Raises:
         ValueError: naming the parameter, for an empty list, a repeated or a
@@ -63,8 +69,7 @@ def seeds() -> list[int]:
     """
     if not variants():
         return []
-    study = _parameters["regularization"]
-    raw = study.get("seeds")
+    raw = section(name).get("seeds")
     try:
         seeds = Seeds.validate_python(raw)
     except ValidationError as error:
@@ -74,10 +79,10 @@ def seeds() -> list[int]:
             if "list" in e["loc"][0]  # the list's problems (a count's say "not an integer")
         )
         raise ValueError(
-            "Parameter 'regularization.seeds' must be a list of distinct integers >= 0 or a "
+            f"Parameter '{name}.seeds' must be a list of distinct integers >= 0 or a "
             f"count >= 1, got {raw!r} ({problems or 'not a list'})."
         ) from None
     if isinstance(seeds, int):
-        first = (study.get("defaults") or {}).get("seed", 0)
+        first = (section("regularization").get("defaults") or {}).get("seed", 0)
         return list(range(first, first + seeds))
     return seeds

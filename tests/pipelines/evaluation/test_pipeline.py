@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
 from from_data_to_model.pipeline_registry import register_pipelines
 from from_data_to_model.pipelines import evaluation, training
-from tests.conftest import base_parameters, tiny_parameters
-from tests.slices import build, run_slice
+from tests.conftest import base_parameters
+from tests.slices import build, fashion_mnist_inputs, run_slice, study_parameters
 
 
 @pytest.fixture(scope="module")
 def study():
-    parameters = tiny_parameters()
-    parameters["regularization"]["variants"] = {
+    variants = {
         "overfit": {},
         "small": {"hidden": {"units": [4]}},
         "dropout": {"dropout": {"layers": 1}},
     }
-    parameters["regularization"]["seeds"] = [1, 2]
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(150, 784)).astype(np.float32)
-    y = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 150)]
+    parameters = study_parameters(variants, seeds=[1, 2])
     pipeline = build(lambda: training.create_pipeline() + evaluation.create_pipeline(), parameters)
     return run_slice(
         pipeline,
@@ -33,12 +28,7 @@ def study():
             "regularization.runs_table",
             "regularization.model_choice",
         ),
-        fashion_mnist_X_train=x[:90],
-        fashion_mnist_y_train=y[:90],
-        fashion_mnist_X_val=x[90:120],
-        fashion_mnist_y_val=y[90:120],
-        fashion_mnist_X_test=x[120:],
-        fashion_mnist_y_test=y[120:],
+        **fashion_mnist_inputs(train=90, val=30, test=30),
     )
 
 

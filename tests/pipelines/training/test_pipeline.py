@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from from_data_to_model.pipelines import training
-from tests.conftest import VARIANTS, base_parameters, tiny_parameters
-from tests.slices import build, run_slice
+from tests.conftest import VARIANTS, base_parameters
+from tests.slices import build, fashion_mnist_inputs, run_slice, study_parameters
 
 
 def test_one_training_node_per_configured_variant_and_seed():
@@ -68,22 +67,12 @@ def test_namespaced_outputs_and_parameters():
 
 
 def test_slice_trains_each_variant_and_seed_as_configured():
-    parameters = tiny_parameters()
-    parameters["regularization"]["variants"] = {
-        "small": {"hidden": {"units": [4]}},
-        "dropout": {"dropout": {"layers": 2}},
-    }
-    parameters["regularization"]["seeds"] = [5, 6]
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(120, 784)).astype(np.float32)
-    y = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 120)]
+    variants = {"small": {"hidden": {"units": [4]}}, "dropout": {"dropout": {"layers": 2}}}
+    parameters = study_parameters(variants, seeds=[5, 6])
     catalog = run_slice(
         build(training.create_pipeline, parameters),
         parameters,
-        fashion_mnist_X_train=x[:90],
-        fashion_mnist_y_train=y[:90],
-        fashion_mnist_X_val=x[90:],
-        fashion_mnist_y_val=y[90:],
+        **fashion_mnist_inputs(train=90, val=30),
     )
     assert catalog.load("regularization.small.seed_5.model").layers[0].units == 4
     dropout = catalog.load("regularization.dropout.seed_6.model")

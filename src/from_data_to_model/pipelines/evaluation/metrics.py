@@ -66,6 +66,7 @@ def history_metrics(history: pd.DataFrame, metadata: dict[str, Any]) -> dict[str
         "best_epoch": best + 1,
         "model_epoch": used + 1,
         "final_train_loss": float(loss.iat[final]),
+        "model_train_loss": float(loss.iat[used]),
         "final_val_loss": float(val_loss.iat[final]),
         "best_val_loss": float(val_loss.iat[best]),
         "model_val_loss": float(val_loss.iat[used]),

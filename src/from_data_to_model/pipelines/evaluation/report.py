@@ -17,8 +17,9 @@ from .metrics import history_metrics
 RUN_COLUMNS = [
     "variant", "seed", "diagnosis", "test_data_loss", "test_loss", "test_accuracy",
     "model_val_loss", "model_val_accuracy", "best_val_loss", "final_val_loss",
-    "final_train_loss", "final_logged_train_loss", "gap_final", "gap_at_best", "best_epoch",
-    "model_epoch", "epochs_run", "parameter_count", "fit_seconds", "data_loss_seconds",
+    "final_train_loss", "model_train_loss", "final_logged_train_loss", "gap_final",
+    "gap_at_best", "best_epoch", "model_epoch", "epochs_run", "parameter_count", "fit_seconds",
+    "data_loss_seconds",
     "hidden_units", "l1", "l2", "dropout_layers", "epochs", "batch_size", "early_stopping",
     "test_rows", "keras_backend", "keras_version", "trained_at", "diagnosis_reason",
 ]  # fmt: skip

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from from_data_to_model.model_spec import ModelSpec, ModelSpecChanges, resolve_spec
+from from_data_to_model.model_spec import ModelSpec, ModelSpecChanges, resolve_spec, setting
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def training_metadata(
     return {
         "epochs_run": len(history),
         "epochs_planned": spec.epochs,
-        "best_epoch": best_epoch(history["val_loss"]),  # the epoch early stopping restores
+        "best_epoch": best_epoch(history["val_loss"]),  # what early stopping restores by default
         "stopped_early": len(history) < spec.epochs,
         **{name: round(value, 3) for name, value in seconds.items()},
         "steps_per_epoch": -(-train_rows // spec.batch_size),
@@ -93,14 +93,17 @@ def train_model(
 
 @dataclass(frozen=True)
 class Replicate:
-    """One of the study's seeds: ``train_model`` with the spec's seed replaced.
+    """One of the study's seeds: ``train_model`` with the spec's seed replaced, and, for a
+    point of a sweep, one field set (``path``, e.g. ``hidden.l1``, to ``value``).
 
-    The seed list shapes the pipeline (one training node per variant and seed), so each
-    node carries its seed; a bound method keeps the node picklable for ParallelRunner
-    and its parameters typed for Kedro's validation.
+    Seeds and sweep grids shape the pipeline (one training node each), so each node
+    carries its own; a bound method keeps the node picklable for ParallelRunner and its
+    parameters typed for Kedro's validation.
     """
 
     seed: int
+    path: str | None = None
+    value: Any = None
 
     def train_model(
         self,
@@ -111,5 +114,8 @@ class Replicate:
         defaults: ModelSpec,
         changes: ModelSpecChanges | None,
     ) -> tuple[Any, pd.DataFrame, dict[str, Any]]:
-        """``train_model`` with this replicate's seed."""
+        """``train_model`` with this replicate's seed (and setting)."""
+        if self.path is not None:
+            defaults = resolve_spec(resolve_spec(defaults, changes), setting(self.path, self.value))
+            changes = None
         return train_model(X_train, y_train, X_val, y_val, defaults, changes, seed=self.seed)

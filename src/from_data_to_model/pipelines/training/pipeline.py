@@ -20,15 +20,15 @@ FASHION_MNIST_TRAINING_DATA = {
 }
 
 
-def training_template(seed: int | None = None) -> Pipeline:
+def training_template(replicate: Replicate | None = None) -> Pipeline:
     """The training node with un-namespaced names (``X_train`` → ``model``, ...).
 
-    With a ``seed``, it replaces the spec's (one replicate of the study).
+    With a ``replicate``, its seed (and sweep setting) replace the spec's.
     """
     return pipeline(
         [
             node(
-                train_model if seed is None else Replicate(seed).train_model,
+                train_model if replicate is None else replicate.train_model,
                 inputs=[
                     "X_train",
                     "y_train",
@@ -68,7 +68,7 @@ def create_pipeline(**kwargs) -> Pipeline:
     return sum(
         (
             pipeline(
-                training_template(seed),
+                training_template(Replicate(seed)),
                 namespace=replicate_namespace(variant, seed),
                 inputs=FASHION_MNIST_TRAINING_DATA,
                 parameters=variant_parameters(variant),

@@ -1,0 +1,71 @@
+"""The tuning pipeline: grids from YAML alone, checked before training, run as a slice."""
+
+from __future__ import annotations
+
+import pytest
+from matplotlib.figure import Figure
+
+from from_data_to_model.pipelines import tuning
+from from_data_to_model.pipelines.tuning.grid import value_name
+from tests.conftest import TINY_TUNING_FAMILIES, base_parameters
+from tests.slices import build, fashion_mnist_inputs, run_slice, study_parameters
+
+TWO_FAMILIES = {"seeds": [1, 2], "families": TINY_TUNING_FAMILIES}
+
+
+@pytest.fixture(scope="module")
+def sweep():
+    parameters = study_parameters({"overfit": {}}, seeds=[1]) | {"tuning": TWO_FAMILIES}
+    parameters["regularization"]["defaults"]["epochs"] = 3
+    pipeline = build(tuning.create_pipeline, parameters)
+    names = [
+        f"tuning.{f}.{o}" for f in ("l2", "learning_rate") for o in ("curve_table", "settled_value")
+    ]
+    return pipeline, run_slice(
+        pipeline, parameters, keep=tuple(names), **fashion_mnist_inputs(train=90, val=30)
+    )
+
+
+def test_one_node_per_family_value_and_seed(sweep):
+    pipeline, _ = sweep
+    trained = sorted(n.namespace for n in pipeline.nodes if "training" in n.tags)
+    points = [("l2", 1e-6), ("l2", 1e-2), ("learning_rate", 0.0005), ("learning_rate", 0.5)]
+    assert trained == sorted(
+        f"tuning.{family}.{value_name(v)}.seed_{s}" for family, v in points for s in (1, 2)
+    )
+
+
+def test_curves_settled_values_figures_and_report(sweep):
+    _, catalog = sweep
+    curve = catalog.load("tuning.learning_rate.curve_table")
+    assert list(curve["value"]) == ["0.0005", "0.5"] and (curve["seeds"] == 2).all()
+    assert curve["model_val_loss_ci_low"].notna().all()
+    # a learning rate of 0.5 wrecks RMSprop: the sweep settles on the small one
+    assert curve["model_val_loss_mean"].iat[1] > curve["model_val_loss_mean"].iat[0]
+    assert catalog.load("tuning.learning_rate.settled_value")["value"] == 0.0005
+    settled = catalog.load("tuning.l2.settled_value")
+    assert settled["value"] in (1e-6, 1e-2) and "a tie goes to" in settled["reason"]
+    report = catalog.load("tuning.report")
+    assert "## `hidden.l2` of `overfit`" in report and "**Settled: " in report
+    assert len(catalog.load("tuning.curves_table")) == 4
+    figure = catalog.load("tuning.l2.validation_curve_plot")
+    assert isinstance(figure, Figure) and figure.axes[0].get_xscale() == "log"
+
+
+@pytest.mark.parametrize(
+    ("family", "message"),
+    [
+        ({"path": "hidden.l1", "values": [-1.0]}, "value -1.0 for 'hidden.l1'"),
+        ({"path": "dropout.rate", "values": [1.0]}, "value 1.0 for 'dropout.rate'"),
+        ({"path": "hidden.units", "values": [[0]]}, "value [0] for 'hidden.units'"),
+        ({"path": "hidden.l3", "values": [0.1]}, "l3"),
+        ({"path": "hidden.l1", "values": []}, "at least 1 item"),
+        ({"path": "hidden.l1", "values": [0.1], "variant": "nope"}, "no study variant 'nope'"),
+    ],
+)
+def test_bad_grids_stop_before_any_training(family, message):
+    raw = {"variant": "overfit", "scale": "log", "prefer": "high", "original": 0} | family
+    parameters = base_parameters() | {"tuning": {"seeds": 1, "families": {"broken": raw}}}
+    with pytest.raises(ValueError, match="Parameter 'tuning.families.broken'") as excinfo:
+        build(tuning.create_pipeline, parameters)
+    assert message in str(excinfo.value)
