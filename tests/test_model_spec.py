@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from from_data_to_model.model_spec import ModelSpec, ModelSpecChanges, resolve_spec
+from from_data_to_model.model_spec import ModelSpec, ModelSpecChanges, nested, resolve_spec
 from tests.conftest import VARIANTS, base_parameters
 
 REGULARIZATION = base_parameters()["regularization"]
@@ -107,12 +107,6 @@ fields = st.sampled_from(
      "hidden.activation", "dropout.rate", "dropout.layers", "optimizer.learning_rate",
      "early_stopping.patience", "typo"]
 )  # fmt: skip
-
-
-def nested(path: str, value):
-    for key in reversed(path.split(".")):
-        value = {key: value}
-    return value
 
 
 @settings(max_examples=200, deadline=None)

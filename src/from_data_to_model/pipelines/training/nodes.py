@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from from_data_to_model.model_spec import ModelSpec, ModelSpecChanges, resolve_spec, setting
+from from_data_to_model.model_spec import ModelSpec, ModelSpecChanges, nested, resolve_spec
 
 logger = logging.getLogger(__name__)
 
@@ -57,11 +57,8 @@ def train_model(
     y_val: Any,
     defaults: ModelSpec,
     changes: ModelSpecChanges | None,
-    seed: int | None = None,
 ) -> tuple[Any, pd.DataFrame, dict[str, Any]]:
     """Fit the model that ``defaults`` with ``changes`` describe, validating on ``X_val``.
-
-    ``seed``, where given, replaces the spec's (see ``Replicate``).
 
     Returns:
         The fitted Keras model; its history (one row per epoch: Keras' loss and
@@ -72,8 +69,6 @@ def train_model(
     from from_data_to_model import models  # Keras loads when a model trains, not before
 
     spec = resolve_spec(defaults, changes)
-    if seed is not None:
-        spec = spec.model_copy(update={"seed": seed})
     X_train = as_float32(X_train)
     model, history, seconds = models.fit_model(
         spec, X_train, as_float32(y_train), as_float32(X_val), as_float32(y_val)
@@ -114,8 +109,7 @@ class Replicate:
         defaults: ModelSpec,
         changes: ModelSpecChanges | None,
     ) -> tuple[Any, pd.DataFrame, dict[str, Any]]:
-        """``train_model`` with this replicate's seed (and setting)."""
-        if self.path is not None:
-            defaults = resolve_spec(resolve_spec(defaults, changes), setting(self.path, self.value))
-            changes = None
-        return train_model(X_train, y_train, X_val, y_val, defaults, changes, seed=self.seed)
+        """``train_model`` with this replicate's seed (and setting) merged over the changes."""
+        own = {"seed": self.seed} | (nested(self.path, self.value) if self.path else {})
+        spec = resolve_spec(resolve_spec(defaults, changes), ModelSpecChanges.model_validate(own))
+        return train_model(X_train, y_train, X_val, y_val, spec, None)

@@ -12,6 +12,7 @@ from omegaconf import OmegaConf
 
 from from_data_to_model.model_spec import ModelSpecChanges, nested
 from from_data_to_model.pipelines.evaluation.metrics import history_metrics
+from from_data_to_model.pipelines.evaluation.report import SEED_SEPARATOR
 from from_data_to_model.pipelines.evaluation.uncertainty import describe
 
 from .grid import Family, position, value_name
@@ -32,7 +33,7 @@ def validation_curve(
     ``summaries`` are keyed ``<value name>.seed_<seed>``.
     """
     runs = pd.DataFrame(
-        [{"value_name": key.split(".seed_")[0], **s} for key, s in summaries.items()]
+        [{"value_name": key.split(SEED_SEPARATOR)[0], **s} for key, s in summaries.items()]
     )
     rows = []
     for value in family.values:

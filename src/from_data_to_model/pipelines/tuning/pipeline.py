@@ -12,6 +12,7 @@ from kedro.pipeline import Node, Pipeline, node, pipeline
 
 from from_data_to_model import run_parameters
 from from_data_to_model.pipelines.evaluation.pipeline import EVALUATION_TAG
+from from_data_to_model.pipelines.evaluation.report import SEED_SEPARATOR
 from from_data_to_model.pipelines.training.nodes import Replicate
 from from_data_to_model.pipelines.training.pipeline import (
     FASHION_MNIST_TRAINING_DATA,
@@ -53,7 +54,9 @@ def point(family: Family, value, seed: int, namespace: str) -> Pipeline:
 def family_pipeline(name: str, family: Family, seeds: list[int]) -> Pipeline:
     """Every point of one family, then its curve, settled value, figure and report section."""
     here = f"{TUNING}.{name}"
-    points = [(v, s, f"{here}.{value_name(v)}.seed_{s}") for v in family.values for s in seeds]
+    points = [
+        (v, s, f"{here}.{value_name(v)}{SEED_SEPARATOR}{s}") for v in family.values for s in seeds
+    ]
     trained = sum((point(family, v, s, ns) for v, s, ns in points), Pipeline([]))
     grid = f"params:{TUNING}.families.{name}"
 
