@@ -158,3 +158,31 @@ def test_saved_model_reloads_in_safe_mode(tmp_path):
     model.save(tmp_path / "combined.keras")
     reloaded = keras.saving.load_model(tmp_path / "combined.keras", safe_mode=True)
     assert [type(layer) for layer in reloaded.layers] == [type(layer) for layer in model.layers]
+
+
+def test_layer_seeds_come_from_the_spec_not_the_process_wide_generator():
+    """Another thread drawing from Python's ``random`` (a Dask worker's event loop does)
+    between seeding and building changes nothing; the weights are those Keras itself
+    draws after ``set_random_seed``, so earlier results stand."""
+    import random
+
+    def weights(model):
+        return [w for layer in model.layers for w in layer.get_weights()]
+
+    keras.utils.set_random_seed(PROBE_BASE.seed)
+    built = models.build_model(PROBE_BASE, input_dim=12)
+    keras.utils.set_random_seed(PROBE_BASE.seed)
+    random.random()  # what the other thread does
+    disturbed = models.build_model(PROBE_BASE, input_dim=12)
+    keras.utils.set_random_seed(PROBE_BASE.seed)
+    keras_own = keras.Sequential([
+        keras.Input(shape=(12,)),
+        keras.layers.Dense(6, activation="relu"),
+        keras.layers.Dropout(0.5),
+        keras.layers.Dense(10, activation="softmax"),
+    ])  # fmt: skip
+    for a, b, c in zip(weights(built), weights(disturbed), weights(keras_own), strict=True):
+        np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(a, c)
+    states = [dropouts(m)[0].seed_generator.state for m in (built, keras_own)]
+    np.testing.assert_array_equal(*map(keras.ops.convert_to_numpy, states))

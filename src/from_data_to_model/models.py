@@ -7,6 +7,7 @@ when they run, so that ``kedro --help`` and pipeline building never load Keras.
 from __future__ import annotations
 
 import logging
+import random
 import time
 from typing import Any
 
@@ -78,19 +79,36 @@ def build_model(spec: ModelSpec, input_dim: int) -> keras.Model:
 
     Input → Dense hidden layers (optionally L1/L2-regularized) → ``dropout.layers``
     Dropout layers → Dense output; compiled with the spec's optimizer, loss, metrics.
+
+    Each layer's seed comes from the spec's seed, drawn in the order (and so the values)
+    Keras would draw from Python's global ``random``: the same model, even where another
+    thread of the process (a Dask worker's, say) draws from that global generator too.
     """
-    hidden = spec.hidden
+    hidden, seeds = spec.hidden, random.Random(spec.seed)
+
+    def seed() -> int:
+        return seeds.randint(1, int(1e9))  # keras.random.make_default_seed's range
+
     layers: list[keras.Layer] = [keras.Input(shape=(input_dim,))]
     layers += [
         keras.layers.Dense(
             units,
             activation=hidden.activation,
+            kernel_initializer=keras.initializers.GlorotUniform(seed=seed()),
             kernel_regularizer=_kernel_regularizer(hidden.l1, hidden.l2),
         )
         for units in hidden.units
     ]
-    layers += [keras.layers.Dropout(spec.dropout.rate) for _ in range(spec.dropout.layers)]
-    layers.append(keras.layers.Dense(spec.output.units, activation=spec.output.activation))
+    layers += [
+        keras.layers.Dropout(spec.dropout.rate, seed=seed()) for _ in range(spec.dropout.layers)
+    ]
+    layers.append(
+        keras.layers.Dense(
+            spec.output.units,
+            activation=spec.output.activation,
+            kernel_initializer=keras.initializers.GlorotUniform(seed=seed()),
+        )
+    )
     model = keras.Sequential(layers)
     optimizer = keras.optimizers.get(
         {
