@@ -18,7 +18,8 @@ logger = logging.getLogger(__name__)
 
 
 class TrainingProgressHooks:
-    """Say which model k of n starts training (under the sequential and thread runners)."""
+    """Say which model k of n starts training (sequential and thread runners; on Dask
+    workers, which model starts)."""
 
     def __init__(self) -> None:
         self._started = 0
@@ -35,4 +36,7 @@ class TrainingProgressHooks:
         """Log the model that starts training, and its place in the run."""
         if TRAINING_TAG in node.tags:
             self._started += 1
-            logger.info("Training %s (%d of %d)", node.namespace, self._started, self._total)
+            if self._total:
+                logger.info("Training %s (%d of %d)", node.namespace, self._started, self._total)
+            else:  # a worker of a distributed runner: the client counts the run's nodes
+                logger.info("Training %s", node.namespace)

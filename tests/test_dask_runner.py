@@ -1,0 +1,216 @@
+"""The Dask runner: same results as the sequential runner, on a local and a separate cluster;
+faults (a killed worker) rerun or stop cleanly; bad clusters fail fast and say why."""
+
+from __future__ import annotations
+
+import copy
+import re
+import subprocess
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("distributed", reason="the Dask runner needs the [dask] extra")
+from kedro.io import DataCatalog
+from kedro.pipeline import Pipeline, node
+from kedro.runner import SequentialRunner
+
+from from_data_to_model.pipelines.data_processing.nodes import scale_features, separate_target
+from from_data_to_model.runners import DaskRunner
+from from_data_to_model.runners.dask_runner import (
+    NodeFailedOnWorkerError,
+    SchedulerUnreachableError,
+    WorkerSetupError,
+)
+from tests.conftest import TINY_PARAMETERS
+from tests.dask_cluster import SeparateCluster
+from tests.test_interrupt import wait_for
+
+RUNNER = "--runner=from_data_to_model.runners.DaskRunner"
+RUN_DEPENDENT = ["fit_seconds", "data_loss_seconds", "trained_at"]
+TRAIN_OVERFIT = "regularization.overfit.seed_42.train_model"
+
+
+def in_memory_pipeline() -> tuple[Pipeline, DataCatalog]:
+    """Two nodes whose data passes in memory only; the second's outputs are the run's."""
+    pipeline = Pipeline([
+        node(separate_target, ["frame", "params:target"], ["features", "target"]),
+        node(scale_features, ["features", "features"], ["train", "test", "scaler"]),
+    ])  # fmt: skip
+    frame = pd.DataFrame({"x": np.arange(10.0), "z": np.arange(10.0) ** 2, "y": np.ones(10)})
+    catalog = DataCatalog()
+    catalog["frame"], catalog["params:target"] = frame, "y"
+    return pipeline, catalog
+
+
+@pytest.fixture(scope="module")
+def local_client():
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0") as cluster:
+        with Client(cluster) as client:
+            yield client
+
+
+def test_unreachable_scheduler_is_named_within_seconds():
+    pipeline, catalog = in_memory_pipeline()
+    started = time.monotonic()
+    with pytest.raises(SchedulerUnreachableError, match="tcp://127.0.0.1:9 within 2 s"):
+        DaskRunner(address="tcp://127.0.0.1:9", connect_timeout=2).run(pipeline, catalog)
+    assert time.monotonic() - started < 30  # a clear error, not a hang
+
+
+@pytest.mark.slow
+def test_in_memory_data_travels_between_workers_and_back(local_client):
+    pipeline, catalog = in_memory_pipeline()
+    DaskRunner(client=local_client).run(pipeline, catalog)
+    expected_pipeline, expected = in_memory_pipeline()
+    SequentialRunner().run(expected_pipeline, expected)
+    for name in ["train", "test"]:
+        pd.testing.assert_frame_equal(catalog.load(name), expected.load(name))
+    assert catalog.load("scaler").mean_.tolist() == expected.load("scaler").mean_.tolist()
+
+
+@pytest.mark.slow
+def test_worker_without_the_project_package_is_named(tmp_path):
+    from distributed import Client, LocalCluster
+
+    blocker = tmp_path / "no_project_package.py"
+    blocker.write_text(
+        "import sys\n"
+        "class Blocker:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'from_data_to_model':\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, Blocker())\n"
+    )
+    pipeline, catalog = in_memory_pipeline()
+    with (
+        LocalCluster(n_workers=1, dashboard_address=":0", preload=[str(blocker)]) as cluster,
+        Client(cluster) as client,
+    ):
+        with pytest.raises(WorkerSetupError, match="cannot import the project package") as error:
+            DaskRunner(client=client).run(pipeline, catalog)
+    worker = next(iter(cluster.scheduler_info["workers"]), "")
+    assert "'from_data_to_model'" in str(error.value) and "pip install" in str(error.value)
+    assert worker in str(error.value) or "tcp://127.0.0.1" in str(error.value)
+
+
+@pytest.mark.slow
+def test_worker_without_the_raw_data_says_so(empty_project, local_client):
+    with pytest.raises(NodeFailedOnWorkerError) as error:
+        empty_project.session_run(
+            pipeline_names=["regularization"], runner=DaskRunner(client=local_client)
+        )
+    message = str(error.value)
+    assert "Node prepare_fashion_mnist failed on Dask worker tcp://127.0.0.1:" in message
+    assert "Fashion-MNIST file(s) missing" in message
+    assert "python -m from_data_to_model.download" in message
+
+
+@pytest.mark.slow
+def test_local_cluster_gives_the_sequential_report(tiny_study, tiny_project):
+    """Two worker processes train side by side: the report is number for number the same."""
+    tiny_project.session_run(pipeline_names=["regularization"], runner=DaskRunner(n_workers=2))
+    dask, sequential = tiny_project.catalog(), tiny_study.catalog()
+    pd.testing.assert_frame_equal(
+        dask.load("regularization.runs_table").drop(columns=RUN_DEPENDENT),
+        sequential.load("regularization.runs_table").drop(columns=RUN_DEPENDENT),
+    )
+    for table in ["report_table", "model_choice"]:
+        assert str(dask.load(f"regularization.{table}")) == str(
+            sequential.load(f"regularization.{table}")
+        )
+
+
+@pytest.mark.slow
+def test_separate_cluster_runs_housing_and_regularization(tiny_study, tiny_project, tmp_path):
+    with SeparateCluster(tmp_path, workers=("w1", "w2")) as cluster:
+        result = tiny_project.kedro(
+            "run", "--pipelines=housing,regularization", RUNNER,
+            env={"DASK_SCHEDULER_ADDRESS": cluster.address},
+        )  # fmt: skip
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert f"Connected to the Dask scheduler at {cluster.address}" in output
+    workers = set(re.findall(r"Running node \S+ on worker tcp://\S+ \((w\d)\)", output))
+    assert workers == {"w1", "w2"}  # nodes ran on both
+    assert "epoch 2/2 - loss" in output  # the workers' per-epoch lines, here
+    dask, sequential = tiny_project.catalog(), tiny_study.catalog()
+    pd.testing.assert_frame_equal(
+        dask.load("regularization.runs_table").drop(columns=RUN_DEPENDENT),
+        sequential.load("regularization.runs_table").drop(columns=RUN_DEPENDENT),
+    )
+    assert dask.load("housing.test_metrics") == sequential.load("housing.test_metrics")
+
+
+def start_run_and_kill_the_worker_training_overfit(project, cluster) -> tuple[str, int, str]:
+    """Start a Dask run; kill the worker once it is in the middle of overfit's epochs.
+
+    Returns the killed worker's name, the run's exit code and its console output.
+    """
+    parameters = copy.deepcopy(TINY_PARAMETERS)
+    parameters["regularization"]["seeds"] = [42]  # one overfit model, long enough to kill
+    parameters["regularization"]["variants"]["overfit"] = {"epochs": 100}
+    project.local_conf("parameters", parameters)
+    log = project.root / "run.log"
+    with log.open("w") as out:
+        run = subprocess.Popen(
+            [str(project.kedro_path), "run", "--pipeline=regularization", RUNNER],
+            cwd=project.root,
+            env={**project.env, "DASK_SCHEDULER_ADDRESS": cluster.address},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for(run, log, f"Running node {TRAIN_OVERFIT} on worker")
+            wait_for(run, log, "epoch 3/100")
+            worker = re.search(rf"{TRAIN_OVERFIT} on worker \S+ \((w\d)\)", log.read_text())[1]
+            cluster.kill_worker(worker)
+            run.wait(timeout=300)
+        finally:
+            run.kill()
+    return worker, run.returncode, log.read_text()
+
+
+@pytest.mark.slow
+def test_killed_worker_has_its_training_rerun_on_another(tiny_project, tmp_path):
+    with SeparateCluster(tmp_path, workers=("w1", "w2")) as cluster:
+        killed, returncode, output = start_run_and_kill_the_worker_training_overfit(
+            tiny_project, cluster
+        )
+    assert returncode == 0, output[-5000:]
+    survivor = ({"w1", "w2"} - {killed}).pop()
+    assert re.search(rf"Running node {TRAIN_OVERFIT} on worker \S+ \({survivor}\)", output)
+    assert "epoch 100/100" in output
+    catalog = tiny_project.catalog()
+    assert catalog.load("regularization.overfit.seed_42.training_metadata")["epochs_run"] == 100
+    assert "overfit" in catalog.load("regularization.report")
+
+
+@pytest.mark.slow
+def test_killed_worker_stops_the_run_naming_the_node_and_resumes(tiny_project, tmp_path):
+    no_retries = {"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0"}
+    with SeparateCluster(tmp_path, workers=("w1", "w2"), env=no_retries) as cluster:
+        _, returncode, output = start_run_and_kill_the_worker_training_overfit(
+            tiny_project, cluster
+        )
+        assert returncode != 0
+        assert f"Node {TRAIN_OVERFIT} did not finish: KilledWorker" in output
+        assert "--only-missing-outputs" in output
+        models = tiny_project.root / "data" / "06_models"
+        assert not list(models.glob("regularization.overfit.seed_42.keras/*/*"))
+        assert not [p for p in models.rglob("*") if "partial" in p.name]  # nothing half-written
+
+        resumed = tiny_project.kedro(
+            "run", "--pipeline=regularization", RUNNER, "--only-missing-outputs",
+            env={"DASK_SCHEDULER_ADDRESS": cluster.address},
+        )  # fmt: skip
+    output = resumed.stdout + resumed.stderr
+    assert resumed.returncode == 0, output
+    assert "Skipping" in output and f"Running node {TRAIN_OVERFIT}" in output
+    catalog = tiny_project.catalog()
+    assert catalog.load("regularization.overfit.seed_42.training_metadata")["epochs_run"] == 100
+    assert "overfit" in catalog.load("regularization.report")
