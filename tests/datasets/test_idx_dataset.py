@@ -93,3 +93,19 @@ def test_missing_files_name_files_folder_and_sources(tmp_path):
 def test_is_read_only(tmp_path):
     with pytest.raises(Exception, match="read-only"):
         dataset(tmp_path).save({"images": None})
+
+
+def test_loads_from_an_fsspec_url(tmp_path):
+    """Workers on other machines read the raw files from shared storage, by URL."""
+    import fsspec
+
+    write_fashion_mnist(tmp_path, n=30)
+    shared = fsspec.filesystem("memory")
+    for name in SPLIT_FILES["train"]:
+        shared.pipe(f"/shared/raw/{name}", (tmp_path / name).read_bytes())
+    remote = FashionMnistDataset(path="memory://shared/raw", split="train")
+    assert remote.exists()
+    np.testing.assert_array_equal(remote.load()["images"], dataset(tmp_path).load()["images"])
+    shared.rm(f"/shared/raw/{IMAGES}")
+    with pytest.raises(RawDataMissingError, match=f"{IMAGES}. Put them in 'memory://shared/raw/'"):
+        remote.load()

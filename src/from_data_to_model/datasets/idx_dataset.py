@@ -8,6 +8,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+import fsspec
 import numpy as np
 from kedro.io import AbstractDataset, DatasetError
 
@@ -30,16 +31,19 @@ IMAGES_MAGIC = 2051  # unsigned bytes, 3 dimensions
 LABELS_MAGIC = 2049  # unsigned bytes, 1 dimension
 
 
-def read_idx(path: Path, expected_magic: int) -> np.ndarray:
-    """Read one gzipped IDX file of unsigned bytes into an array of its stated shape.
+def read_idx(
+    path: str | Path, expected_magic: int, fs: fsspec.AbstractFileSystem | None = None
+) -> np.ndarray:
+    """Read one gzipped IDX file of unsigned bytes (local, or on ``fs``) into an array of
+    its stated shape.
 
     Raises:
         RawDataError: not gzip, truncated, wrong magic number, or a size that does
             not match the dimensions in the header.
     """
     try:
-        with gzip.open(path, "rb") as f:
-            raw = f.read()
+        with (fs or fsspec.filesystem("file")).open(str(path), "rb") as packed:
+            raw = gzip.GzipFile(fileobj=packed).read()
     except (OSError, EOFError, zlib.error) as exc:
         raise RawDataError(f"{path}: not a readable gzip file ({exc}). Replace it.") from None
     if len(raw) < 4:
@@ -68,8 +72,8 @@ def read_idx(path: Path, expected_magic: int) -> np.ndarray:
 class FashionMnistDataset(AbstractDataset[None, dict[str, np.ndarray]]):
     """One split of Fashion-MNIST: ``{"images": (n, 28, 28) uint8, "labels": (n,) uint8}``.
 
-    Reads the IDX ``.gz`` files from ``path``; missing files give one
-    ``RawDataMissingError`` that names them and how to get them.
+    Reads the IDX ``.gz`` files from ``path`` (a folder, or an fsspec URL of one);
+    missing files give one ``RawDataMissingError`` that names them and how to get them.
 
     Example catalog entry::
 
@@ -85,26 +89,34 @@ class FashionMnistDataset(AbstractDataset[None, dict[str, np.ndarray]]):
         path: str,
         split: str = "train",
         num_classes: int = 10,
+        credentials: dict[str, Any] | None = None,
+        fs_args: dict[str, Any] | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> None:
         if split not in SPLIT_FILES:
             raise DatasetError(f"split must be one of {sorted(SPLIT_FILES)}, got {split!r}.")
-        self._path = Path(path)
+        self._fs, folder = fsspec.core.url_to_fs(path, **(credentials or {}), **(fs_args or {}))
+        self._path = path.rstrip("/")  # as written, for messages
+        self._folder = folder.rstrip("/")
         self._split = split
         self._num_classes = num_classes
         self.metadata = metadata
 
     def _describe(self) -> dict[str, Any]:
-        return {"path": str(self._path), "split": self._split}
+        return {"path": self._path, "split": self._split}
+
+    def _missing(self) -> list[str]:
+        files = SPLIT_FILES[self._split]
+        return [name for name in files if not self._fs.isfile(f"{self._folder}/{name}")]
 
     def _exists(self) -> bool:
-        return all((self._path / name).is_file() for name in SPLIT_FILES[self._split])
+        return not self._missing()
 
     def save(self, data: Any) -> None:
         raise DatasetError("FashionMnistDataset is read-only: raw data is never overwritten.")
 
     def load(self) -> dict[str, np.ndarray]:
-        missing = [n for n in SPLIT_FILES[self._split] if not (self._path / n).is_file()]
+        missing = self._missing()
         if missing:
             raise RawDataMissingError(
                 f"Fashion-MNIST file(s) missing: {', '.join(missing)}. Put them in "
@@ -112,9 +124,9 @@ class FashionMnistDataset(AbstractDataset[None, dict[str, np.ndarray]]):
                 "internet); offline, copy them from Debian's package 'dataset-fashion-mnist' "
                 "(/usr/share/datasets/fashion-mnist/) or any copy of the official files."
             )
-        images_file, labels_file = (self._path / name for name in SPLIT_FILES[self._split])
-        images = read_idx(images_file, IMAGES_MAGIC)
-        labels = read_idx(labels_file, LABELS_MAGIC)
+        images_file, labels_file = (f"{self._folder}/{name}" for name in SPLIT_FILES[self._split])
+        images = read_idx(images_file, IMAGES_MAGIC, self._fs)
+        labels = read_idx(labels_file, LABELS_MAGIC, self._fs)
         if images.ndim != 3 or labels.ndim != 1:
             raise RawDataError(
                 f"{images_file}, {labels_file}: expected 3-D images and 1-D labels, "
