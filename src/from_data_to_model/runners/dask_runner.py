@@ -133,9 +133,17 @@ def _quiet_dask_logs() -> None:
 def _glibc_trims_as_usual() -> dict[str, Any]:
     """Dask settings for the local cluster's workers: without Dask's default
     MALLOC_TRIM_THRESHOLD_=65536, with which glibc hands memory back so eagerly that fitting
-    a model takes 1.4-1.5 times as long (measured on JAX; a user's own value stays)."""
-    key = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
-    return {key: None} if dask.config.get(key, None) == 65536 else {}
+    a model takes 1.4-1.5 times as long (measured on JAX; a user's own value stays).
+
+    A nanny sets that value in its own process too (Dask's docs say so), where later
+    workers inherit it: a value left by a cluster started earlier here goes as well.
+    """
+    key, dask_default = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_", 65536
+    if dask.config.get(key, None) != dask_default:
+        return {}
+    if os.environ.get("MALLOC_TRIM_THRESHOLD_") == str(dask_default):
+        del os.environ["MALLOC_TRIM_THRESHOLD_"]
+    return {key: None}
 
 
 def _configure_project(package_name: str):
