@@ -61,7 +61,7 @@ class SeparateCluster:
         from distributed import Client
 
         with Client(scheduler_file=str(self.scheduler_file), timeout=10) as client:
-            return len(client.scheduler_info(n_workers=-1)["workers"])
+            return len(client.scheduler_info()["workers"])
 
     def _wait_for(self, ready, what: str, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout

@@ -227,7 +227,7 @@ class DaskRunner(AbstractRunner):
     def _check_workers(client: Client, package_name: str) -> None:
         """Configure the project on every worker; fail before any node runs where one lacks
         the project's package."""
-        workers = client.scheduler_info(n_workers=-1)["workers"]
+        workers = client.scheduler_info()["workers"]
         if not workers:
             client.wait_for_workers(1, timeout=60)
         problems = client.run(_configure_project(package_name))
