@@ -10,7 +10,7 @@ from from_data_to_model.pipelines.training.pipeline import STUDY, replicate_name
 from .choice import choose_model
 from .metrics import evaluate_model
 from .plots import plot_learning_curves, plot_test_metrics, plot_validation_vs_original
-from .report import SEED_SEPARATOR, compile_runs_table, summarise_run, write_report
+from .report import compile_runs_table, summarise_run, write_report
 from .uncertainty import aggregate_variants
 
 EVALUATION_TAG = "evaluation"
@@ -48,12 +48,10 @@ def replicate_evaluation(variant: str, seed: int) -> Pipeline:
 def study_evaluation(variants: list[str], seeds: list[int]) -> Pipeline:
     """The runs and report tables, the choice, the report and the figures, in ``regularization``."""
 
-    def each(output: str) -> dict[str, str]:
-        return {
-            f"{v}{SEED_SEPARATOR}{s}": f"{replicate_namespace(v, s)}.{output}"
-            for v in variants
-            for s in seeds
-        }
+    replicates = [replicate_namespace(v, s) for v in variants for s in seeds]
+
+    def each(output: str) -> dict[str, str]:  # keyed by run: <variant>.seed_<seed>
+        return {ns.removeprefix(f"{STUDY}."): f"{ns}.{output}" for ns in replicates}
 
     def study_node(func, inputs, outputs: str, name: str) -> Node:
         return node(

@@ -12,8 +12,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from from_data_to_model.pipelines.training.nodes import SEED_SEPARATOR
+
 from .metrics import learning_curves
-from .report import SEED_SEPARATOR
 
 
 def variant_colours(variants: list[str]) -> dict[str, str]:

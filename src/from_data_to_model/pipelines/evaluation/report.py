@@ -10,6 +10,8 @@ from typing import Any
 
 import pandas as pd
 
+from from_data_to_model.pipelines.training.nodes import SEED_SEPARATOR
+
 from .diagnosis import diagnose_fit
 from .metrics import history_metrics
 
@@ -27,7 +29,6 @@ PARAMETER_COLUMNS = [
     "variant", "hidden_units", "l1", "l2", "dropout_layers", "epochs", "batch_size",
     "early_stopping", "parameter_count",
 ]  # fmt: skip
-SEED_SEPARATOR = ".seed_"  # run keys read "<variant>.seed_<seed>", like their namespaces
 
 
 def spec_columns(spec: dict[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,9 @@ from from_data_to_model.model_spec import ModelSpec, ModelSpecChanges, nested, r
 
 logger = logging.getLogger(__name__)
 
+# A replicate's namespace and run key read "<variant>.seed_<seed>".
+SEED_SEPARATOR = ".seed_"
+
 
 def as_float32(data: Any) -> np.ndarray:
     """A float32 array view of model input (no copy when it already is one)."""

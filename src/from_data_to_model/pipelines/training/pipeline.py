@@ -6,7 +6,7 @@ from kedro.pipeline import Pipeline, node, pipeline
 
 from from_data_to_model import run_parameters
 
-from .nodes import Replicate, train_model
+from .nodes import SEED_SEPARATOR, Replicate, train_model
 
 TRAINING_TAG = "training"
 STUDY = "regularization"  # the namespace of the Fashion-MNIST study
@@ -55,7 +55,7 @@ def variant_parameters(variant: str) -> dict[str, str]:
 
 def replicate_namespace(variant: str, seed: int) -> str:
     """Where one seed of one variant lives: ``regularization.<variant>.seed_<seed>``."""
-    return f"{STUDY}.{variant}.seed_{seed}"
+    return f"{STUDY}.{variant}{SEED_SEPARATOR}{seed}"
 
 
 def create_pipeline(**kwargs) -> Pipeline:

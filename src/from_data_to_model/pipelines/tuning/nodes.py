@@ -12,8 +12,8 @@ from omegaconf import OmegaConf
 
 from from_data_to_model.model_spec import ModelSpecChanges, nested
 from from_data_to_model.pipelines.evaluation.metrics import history_metrics
-from from_data_to_model.pipelines.evaluation.report import SEED_SEPARATOR
 from from_data_to_model.pipelines.evaluation.uncertainty import describe
+from from_data_to_model.pipelines.training.nodes import SEED_SEPARATOR
 
 from .grid import Family, position, value_name
 

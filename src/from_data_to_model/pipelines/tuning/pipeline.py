@@ -12,8 +12,7 @@ from kedro.pipeline import Node, Pipeline, node, pipeline
 
 from from_data_to_model import run_parameters
 from from_data_to_model.pipelines.evaluation.pipeline import EVALUATION_TAG
-from from_data_to_model.pipelines.evaluation.report import SEED_SEPARATOR
-from from_data_to_model.pipelines.training.nodes import Replicate
+from from_data_to_model.pipelines.training.nodes import SEED_SEPARATOR, Replicate
 from from_data_to_model.pipelines.training.pipeline import (
     FASHION_MNIST_TRAINING_DATA,
     training_template,
