@@ -14,7 +14,7 @@ export KEDRO_DISABLE_TELEMETRY ?= true
 $(BIN)/kedro: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev,jax,dask]"
+	$(BIN)/pip install --quiet -e ".[dev,jax,dask,mlflow]"
 	touch $@
 
 setup: $(BIN)/kedro

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import importlib.util
 import logging
 import os
 import re
@@ -30,7 +31,7 @@ from from_data_to_model.runners.dask_runner import (
     SchedulerUnreachableError,
     WorkerSetupError,
 )
-from tests.conftest import PROJECT_ROOT, TINY_PARAMETERS, write_yaml
+from tests.conftest import PROJECT_ROOT, TINY_PARAMETERS, VARIANTS, write_yaml
 from tests.dask_cluster import SeparateCluster
 from tests.test_interrupt import wait_for
 
@@ -157,6 +158,29 @@ def test_local_cluster_gives_the_sequential_report(tiny_study, tiny_project, cap
         assert str(dask.load(f"regularization.{table}")) == str(
             sequential.load(f"regularization.{table}")
         )
+    # one progress line per model, on the client
+    models = len(VARIANTS) * 2
+    assert f"Progress: 1 of {models} models trained" in caplog.text
+    assert f"Progress: {models} of {models} models trained" in caplog.text
+    assert_models_tracked(tiny_project, models)
+
+
+def assert_models_tracked(project, models: int) -> None:
+    """With the [mlflow] extra: the workers logged a child run per model, with its history
+    and test metrics, under the client's MLflow run."""
+    if importlib.util.find_spec("kedro_mlflow") is None:
+        return
+    import mlflow
+
+    client = mlflow.MlflowClient(f"sqlite:///{project.root / 'mlflow.db'}")
+    experiment = client.get_experiment_by_name("from_data_to_model")
+    runs = client.search_runs([experiment.experiment_id], max_results=1000)
+    (parent,) = [r for r in runs if "mlflow.parentRunId" not in r.data.tags]
+    children = [r for r in runs if r.data.tags.get("mlflow.parentRunId") == parent.info.run_id]
+    assert len(children) == models
+    for child in children:
+        assert {"test_accuracy", "val_data_loss"} <= set(child.data.metrics)
+        assert len(client.get_metric_history(child.info.run_id, "val_loss")) == 2  # epochs
 
 
 def use_shared_storage(project, shared: Path) -> None:

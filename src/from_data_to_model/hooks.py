@@ -6,6 +6,7 @@ Read by every ``kedro`` command (through ``settings.py``): nothing here imports 
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 from kedro.framework.hooks import hook_impl
@@ -13,30 +14,54 @@ from kedro.pipeline import Pipeline
 from kedro.pipeline.node import Node
 
 from from_data_to_model.pipelines.training.pipeline import TRAINING_TAG
+from from_data_to_model.progress import ModelProgress
 
 logger = logging.getLogger(__name__)
 
 
+def training_nodes(pipeline: Pipeline) -> list[Node]:
+    """The nodes that each train one model."""
+    return [n for n in pipeline.nodes if TRAINING_TAG in n.tags]
+
+
 class TrainingProgressHooks:
-    """Say which model k of n starts training (sequential and thread runners; on Dask
-    workers, which model starts)."""
+    """Say which model starts training, and after each one how far the run has got.
+
+    Counted in the process that started the pipeline (sequential and thread runners).
+    Where nodes run in other processes (a Dask worker, a ParallelRunner child) these
+    hooks say which model starts; the Dask runner's client logs the progress lines.
+    """
 
     def __init__(self) -> None:
+        self._progress: ModelProgress | None = None
+        self._pid: int | None = None
         self._started = 0
-        self._total = 0
 
     @hook_impl
     def before_pipeline_run(self, pipeline: Pipeline, run_params: dict[str, Any]) -> None:
-        """Count the run's training nodes."""
+        """Count the run's training nodes; start the clock."""
+        self._progress = ModelProgress(len(training_nodes(pipeline)))
+        self._pid = os.getpid()
         self._started = 0
-        self._total = sum(TRAINING_TAG in n.tags for n in pipeline.nodes)
+
+    def _counting(self) -> bool:
+        return self._progress is not None and self._pid == os.getpid()
 
     @hook_impl
     def before_node_run(self, node: Node) -> None:
         """Log the model that starts training, and its place in the run."""
-        if TRAINING_TAG in node.tags:
+        if TRAINING_TAG not in node.tags:
+            return
+        if self._counting():
             self._started += 1
-            if self._total:
-                logger.info("Training %s (%d of %d)", node.namespace, self._started, self._total)
-            else:  # a worker of a distributed runner: the client counts the run's nodes
-                logger.info("Training %s", node.namespace)
+            logger.info(
+                "Training %s (%d of %d)", node.namespace, self._started, self._progress.total
+            )
+        else:
+            logger.info("Training %s", node.namespace)
+
+    @hook_impl
+    def after_node_run(self, node: Node) -> None:
+        """Log the run's progress over its models."""
+        if TRAINING_TAG in node.tags and self._counting():
+            logger.info(self._progress.model_done())

@@ -1,6 +1,10 @@
 """Project settings: Kedro defaults, the project's context and hooks (they import no Keras)."""
 
 import warnings
+from importlib.util import find_spec
+from pathlib import Path
+
+from kedro.utils import find_kedro_project
 
 from from_data_to_model.context import ProjectContext
 from from_data_to_model.hooks import TrainingProgressHooks
@@ -10,13 +14,25 @@ from from_data_to_model.hooks import TrainingProgressHooks
 warnings.filterwarnings("ignore", message="register_new_resolver", category=UserWarning)
 
 HOOKS = (TrainingProgressHooks(),)
+if find_spec("kedro_mlflow"):  # the [mlflow] extra: a child MLflow run per trained model
+    from from_data_to_model.tracking import ModelTrackingHooks
+
+    HOOKS += (ModelTrackingHooks(),)
 
 # Pipelines are built from the parameters of the run (see context.py).
 CONTEXT_CLASS = ProjectContext
+
+
+def project_root() -> str:
+    """The project's folder, where `kedro` finds it from here (else here)."""
+    return (find_kedro_project(Path.cwd()) or Path.cwd()).as_posix()
+
 
 CONFIG_LOADER_ARGS = {
     "base_env": "base",
     "default_run_env": "local",
     # conf/local/parameters*.yml may add or change one variant without restating the rest.
     "merge_strategy": {"parameters": "soft"},
+    # ${project_root:} in conf (mlflow.yml's store)
+    "custom_resolvers": {"project_root": project_root},
 }

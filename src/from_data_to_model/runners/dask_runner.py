@@ -11,7 +11,6 @@ Kedro API used: ``AbstractRunner``, ``Task``, ``DataCatalog``/``MemoryDataset``,
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import threading
@@ -29,6 +28,9 @@ from kedro.pipeline.node import Node
 from kedro.runner import AbstractRunner
 from kedro.runner.task import Task
 from pluggy import PluginManager
+
+from from_data_to_model.hooks import training_nodes
+from from_data_to_model.progress import ModelProgress
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +57,8 @@ class WorkerSetup:
 
     package_name: str
     logger_levels: dict[str, int] = field(default_factory=dict)
+    # the project's hooks as the client's run set them up (e.g. where MLflow logs)
+    hooks: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -65,14 +69,12 @@ class NodeResult:
     outputs: dict[str, Any]
 
 
-@functools.cache
-def _hook_manager(package_name: str) -> PluginManager:
-    """This worker's hook manager: the project's own hooks (plugins' run on the client)."""
-    from kedro.framework.project import settings
-
-    _configure_project(package_name)()  # a worker that joined after the run started
+def _hook_manager(setup: WorkerSetup) -> PluginManager:
+    """A node's hook manager: the project's own hooks, in the state the client's run gave
+    them (plugins' hooks run on the client)."""
+    _configure_project(setup.package_name)()  # a worker that joined after the run started
     manager = _create_hook_manager()
-    for hooks in settings.HOOKS:
+    for hooks in setup.hooks:
         manager.register(hooks)
     return manager
 
@@ -101,7 +103,7 @@ def run_node(
     """
     worker = get_worker()
     where = worker.address if worker.name == worker.address else f"{worker.address} ({worker.name})"
-    hook_manager = _hook_manager(setup.package_name)
+    hook_manager = _hook_manager(setup)
     _forward_only(setup.logger_levels)
     with _ONE_NODE_AT_A_TIME:
         logger.info("Running node %s on worker %s", node.name, where)
@@ -246,7 +248,7 @@ class DaskRunner(AbstractRunner):
         run_id: str | None = None,
     ) -> None:
         """Submit every node as a task after the tasks it depends on; wait for them all."""
-        from kedro.framework.project import PACKAGE_NAME
+        from kedro.framework.project import PACKAGE_NAME, settings
 
         package_name = PACKAGE_NAME or __name__.split(".")[0]
         client, cluster = self._connect(pipeline)
@@ -254,7 +256,8 @@ class DaskRunner(AbstractRunner):
             if client.dashboard_link and "dashboard" in client.scheduler_info()["services"]:
                 logger.info("Dask dashboard: %s", client.dashboard_link)
             self._check_workers(client, package_name)
-            setup = WorkerSetup(package_name, self._forward_logging(client, package_name))
+            levels = self._forward_logging(client, package_name)
+            setup = WorkerSetup(package_name, levels, tuple(settings.HOOKS))
             self._submit_and_wait(client, pipeline, catalog, setup, run_id)
         finally:
             if cluster is not None:
@@ -296,6 +299,8 @@ class DaskRunner(AbstractRunner):
         }
         readers = Counter(upstream for node in pipeline.nodes for upstream in feeds[node])
         run_key = uuid.uuid4().hex[:8]
+        training = set(training_nodes(pipeline))
+        progress = ModelProgress(len(training))
         todo, done, results, running, nodes_of = set(pipeline.nodes), set(), {}, as_completed(), {}
 
         def submit(node: Node) -> None:
@@ -336,6 +341,8 @@ class DaskRunner(AbstractRunner):
                     "Completed node %s on worker %s (%d of %d)",
                     node.name, result.worker, len(done), len(pipeline.nodes),
                 )  # fmt: skip
+                if node in training:
+                    logger.info(progress.model_done())
         except BaseException:
             client.cancel(list(running.futures))
             raise

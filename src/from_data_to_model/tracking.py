@@ -1,0 +1,279 @@
+"""Experiment tracking with MLflow, for the ``[mlflow]`` extra (kedro-mlflow).
+
+kedro-mlflow makes each ``kedro run`` an MLflow run (``conf/base/mlflow.yml``) and logs the
+parameters its nodes read. ``ModelTrackingHooks`` adds what comparing models needs: one
+child run per trained model (named after its namespace: variant and seed, or sweep point
+and seed) with its resolved spec as parameters, every per-epoch metric as a history, its
+test metrics and its Keras model; the reports, tables and figures go in as artifacts.
+
+Registered by ``settings.py`` only when kedro-mlflow is installed; mlflow is imported when a
+run starts. The hooks log from whichever process runs the node (the Dask runner hands its
+workers these hooks as the run set them up); under ``ParallelRunner``, which runs no node
+hooks by Kedro's own terms, they stand aside and say so.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from kedro.framework.hooks import hook_impl
+from kedro.io import CatalogProtocol
+from kedro.pipeline import Pipeline
+from kedro.pipeline.node import Node
+
+from from_data_to_model.pipelines.training.nodes import SEED_SEPARATOR
+from from_data_to_model.pipelines.training.pipeline import TRAINING_TAG
+
+logger = logging.getLogger(__name__)
+
+REPORTING_LAYER = "reporting"
+_STORE_FAULTS = ("mlflow", "sqlalchemy", "sqlite3")  # where a store's errors come from
+
+
+class TrackingStoreError(RuntimeError):
+    """The MLflow tracking store cannot be used: nothing was trained."""
+
+
+@dataclass(frozen=True)
+class TrackingTarget:
+    """Where this ``kedro run``'s MLflow run lives."""
+
+    tracking_uri: str
+    experiment_id: str
+    parent_run_id: str
+
+
+def flat_params(spec: dict[str, Any]) -> dict[str, Any]:
+    """A nested spec as MLflow parameters: ``{"hidden.l1": 0.001, ...}``."""
+    return pd.json_normalize(spec, sep=".").iloc[0].to_dict()
+
+
+def model_tags(namespace: str) -> dict[str, str]:
+    """``regularization.l2.seed_43`` → study ``regularization``, variant ``l2``, seed ``43``."""
+    group, _, seed = namespace.partition(SEED_SEPARATOR)
+    study, _, variant = group.partition(".")
+    return {"namespace": namespace, "study": study, "variant": variant or study} | (
+        {"seed": seed} if seed else {}
+    )
+
+
+def _store_fault(error: BaseException) -> bool:
+    """Whether an error, or one it was raised from, is the tracking store's."""
+    while error is not None:
+        if type(error).__module__.split(".")[0] in _STORE_FAULTS:
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def _store_error(error: BaseException, uri: str) -> TrackingStoreError:
+    return TrackingStoreError(
+        f"MLflow cannot use the tracking store {uri!r}: {type(error).__name__}: "
+        f"{str(error).strip().splitlines()[0]}\n"
+        "Nothing was trained. Check server.mlflow_tracking_uri in conf/<env>/mlflow.yml "
+        "(a SQLite store is sqlite:///<file>.db, in a folder this user can write, with no "
+        "other process holding a lock on it), or run untracked: list the pipeline under "
+        "tracking.disable_tracking.pipelines, or uninstall the [mlflow] extra."
+    )
+
+
+def _artifact(client: Any, run_id: str, name: str, data: Any) -> None:
+    """Log one reporting output under its dataset name (``regularization/report.md``)."""
+    from matplotlib.figure import Figure
+
+    path = name.replace(".", "/")
+    if isinstance(data, Figure):
+        client.log_figure(run_id, data, f"{path}.png")
+    elif isinstance(data, dict) and data and all(isinstance(f, Figure) for f in data.values()):
+        for file, figure in data.items():
+            client.log_figure(run_id, figure, f"{path}/{file}")
+    elif isinstance(data, str):
+        client.log_text(run_id, data, f"{path}.md")
+    elif isinstance(data, pd.DataFrame):
+        client.log_text(run_id, data.to_csv(index=False), f"{path}.csv")
+    elif isinstance(data, dict):
+        client.log_dict(run_id, data, f"{path}.json")
+
+
+class ModelTrackingHooks:
+    """One MLflow child run per trained model, under kedro-mlflow's run of ``kedro run``."""
+
+    def __init__(self) -> None:
+        self._target: TrackingTarget | None = None
+
+    @hook_impl(wrapper=True)
+    def after_context_created(self, context: Any):
+        """Turn kedro-mlflow's store errors (bad URI, read-only database) into a clear stop."""
+        try:
+            return (yield)
+        except Exception as error:
+            if not _store_fault(error):
+                raise
+            server = context.config_loader.get("mlflow", {}).get("server", {})
+            raise _store_error(error, server.get("mlflow_tracking_uri") or "default") from error
+
+    @hook_impl(wrapper=True)
+    def before_pipeline_run(self, run_params: dict[str, Any], pipeline: Pipeline):
+        """Find kedro-mlflow's run (started inside); stop before training if the store fails."""
+        import mlflow
+
+        try:
+            result = yield
+            self._target = self._find_target(run_params, pipeline)
+        except Exception as error:
+            if not _store_fault(error):
+                raise
+            raise _store_error(error, mlflow.get_tracking_uri()) from error
+        return result
+
+    @staticmethod
+    def _find_target(run_params: dict[str, Any], pipeline: Pipeline) -> TrackingTarget | None:
+        import mlflow
+
+        run = mlflow.active_run()
+        if run is None:  # tracking is disabled for this pipeline in mlflow.yml
+            return None
+        if run_params.get("runner") == "ParallelRunner":
+            logger.warning(
+                "MLflow: ParallelRunner runs no node hooks, so this run records parameters but "
+                "no model runs; use the sequential or Dask runner to track each model."
+            )
+            return None
+        models = sum(TRAINING_TAG in n.tags for n in pipeline.nodes)
+        # a write before any training: a store that takes no writes stops the run here
+        mlflow.MlflowClient().set_tag(run.info.run_id, "models", str(models))
+        uri = mlflow.get_tracking_uri()
+        return TrackingTarget(uri, run.info.experiment_id, run.info.run_id)
+
+    @hook_impl
+    def after_node_run(self, node: Node, catalog: CatalogProtocol, outputs: dict[str, Any]) -> None:
+        """Log a trained model, a model's test metrics, or a report, table or figure."""
+        if self._target is None:
+            return
+        try:
+            self._log(node, catalog, outputs)
+        except Exception as error:  # the run goes on: its catalog outputs are still saved
+            logger.error(
+                "MLflow did not record node %s: %s: %s. The node's outputs are saved by the "
+                "catalog as usual; the MLflow run lacks them.",
+                node.name, type(error).__name__, error,
+            )  # fmt: skip
+
+    def _log(self, node: Node, catalog: CatalogProtocol, outputs: dict[str, Any]) -> None:
+        import mlflow
+
+        mlflow.set_tracking_uri(self._target.tracking_uri)
+        client = mlflow.MlflowClient()
+        named = {name.removeprefix(f"{node.namespace}."): data for name, data in outputs.items()}
+        if TRAINING_TAG in node.tags:
+            self._log_model(client, node.namespace, named)
+        elif "test_metrics" in named:
+            metrics = {k: float(v) for k, v in named["test_metrics"].items()}
+            client.log_batch(self._model_run(client, node.namespace), metrics=_metrics(metrics))
+        reports = {
+            name: data
+            for name, data in outputs.items()
+            if (getattr(catalog.get(name), "metadata", None) or {})
+            .get("kedro-viz", {})
+            .get("layer")
+            == REPORTING_LAYER
+        }
+        if reports:
+            run_id = self._model_run(client, node.namespace) or self._target.parent_run_id
+            for name, data in reports.items():
+                _artifact(client, run_id, name, data)
+
+    def _model_run(self, client: Any, namespace: str | None) -> str | None:
+        """The child run of the model trained in ``namespace``, if there is one."""
+        if not namespace:
+            return None
+        runs = client.search_runs(
+            [self._target.experiment_id],
+            f"tags.mlflow.parentRunId = '{self._target.parent_run_id}' "
+            f"and tags.namespace = '{namespace}'",
+        )
+        return runs[0].info.run_id if runs else None
+
+    def _log_model(self, client: Any, namespace: str, outputs: dict[str, Any]) -> None:
+        """A child run: spec as parameters, per-epoch metrics, Keras model."""
+        import mlflow
+
+        metadata, history = outputs["training_metadata"], outputs["training_history"]
+        summary = {
+            k: float(metadata[k])
+            for k in ("epochs_run", "best_epoch", "fit_seconds", "parameter_count")
+            if k in metadata
+        }
+        with mlflow.start_run(
+            experiment_id=self._target.experiment_id,
+            run_name=namespace,
+            parent_run_id=self._target.parent_run_id,
+            nested=True,
+            tags=model_tags(namespace)
+            | {k: str(metadata[k]) for k in ("keras_backend", "keras_version") if k in metadata},
+        ) as run:
+            client.log_batch(
+                run.info.run_id,
+                metrics=_history_metrics(history) + _metrics(summary),
+                params=[_param(k, v) for k, v in flat_params(metadata["spec"]).items()],
+            )
+            model = outputs["model"]
+            mlflow.keras.log_model(
+                model,
+                name="model",
+                signature=_signature(model),
+                pip_requirements=_requirements(metadata),
+            )
+        logger.info("MLflow: logged %s as run %s", namespace, run.info.run_id)
+
+
+def _metrics(values: dict[str, float], step: int = 0) -> list:
+    import time
+
+    from mlflow.entities import Metric
+
+    now = int(time.time() * 1000)
+    return [Metric(key, value, now, step) for key, value in values.items()]
+
+
+def _history_metrics(history: pd.DataFrame) -> list:
+    """Every column of a training history, one value per epoch (step = epoch)."""
+    return [
+        metric
+        for row in history.to_dict("records")
+        for metric in _metrics(
+            {k: float(v) for k, v in row.items() if k != "epoch"}, step=int(row["epoch"])
+        )
+    ]
+
+
+def _param(key: str, value: Any):
+    from mlflow.entities import Param
+
+    return Param(key, str(value))
+
+
+def _signature(model: Any):
+    """Float32 rows in, one row of outputs each out (Keras' own input and output widths)."""
+    import numpy as np
+    from mlflow.models import ModelSignature
+    from mlflow.types import Schema, TensorSpec
+
+    def rows(width: int) -> Schema:
+        return Schema([TensorSpec(np.dtype(np.float32), (-1, width))])
+
+    return ModelSignature(rows(model.input_shape[-1]), rows(model.output_shape[-1]))
+
+
+def _requirements(metadata: dict[str, Any]) -> list[str]:
+    """The model's pip requirements, given: MLflow would otherwise infer them, slowly."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    packages = ["keras", metadata.get("keras_backend", "tensorflow")]
+    try:
+        return [f"{p}=={version(p)}" for p in packages]
+    except PackageNotFoundError:
+        return packages

@@ -1,0 +1,286 @@
+"""MLflow tracking (the [mlflow] extra): each run an MLflow run, each model a child run."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.conftest import VARIANTS
+
+pytest.importorskip(
+    "kedro_mlflow",
+    reason="MLFLOW EXTRA ABSENT: pip install -e '.[mlflow]' (make test does) to check tracking",
+)
+import mlflow  # noqa: E402  (after the skip: the extra brings it)
+from kedro.pipeline import node  # noqa: E402
+
+from from_data_to_model.tracking import (  # noqa: E402
+    ModelTrackingHooks,
+    TrackingTarget,
+    flat_params,
+    model_tags,
+)
+
+slow = pytest.mark.slow
+
+
+def store(project) -> mlflow.MlflowClient:
+    """The project's SQLite tracking store, as conf/base/mlflow.yml names it."""
+    return mlflow.MlflowClient(tracking_uri=f"sqlite:///{project.root / 'mlflow.db'}")
+
+
+def runs(client: mlflow.MlflowClient) -> list:
+    experiment = client.get_experiment_by_name("from_data_to_model")
+    return client.search_runs([experiment.experiment_id], max_results=1000)
+
+
+def children(client, parent) -> dict[str, object]:
+    """The model runs of a ``kedro run``'s MLflow run, by namespace."""
+    return {
+        r.data.tags["namespace"]: r
+        for r in runs(client)
+        if r.data.tags.get("mlflow.parentRunId") == parent.info.run_id
+    }
+
+
+def latest(folder, name: str):
+    """The newest version of a versioned catalog file."""
+    return sorted(folder.glob(f"{name}/*/{name}"))[-1]
+
+
+@pytest.fixture(scope="module")
+def housing_run(tmp_path_factory):
+    """``kedro run --pipeline=housing`` in a tiny project, with the extra installed."""
+    from tests.conftest import TINY_PARAMETERS, copy_project
+    from tests.raw_files import write_housing
+
+    project = copy_project(tmp_path_factory.mktemp("tracked"))
+    write_housing(project.raw / "california-housing" / "cal_housing.data", n=80)
+    project.local_conf("parameters", TINY_PARAMETERS)
+    result = project.kedro("run", "--pipeline=housing")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project, result.stdout + result.stderr
+
+
+@slow
+def test_housing_run_holds_params_metric_history_and_model(housing_run):
+    project, _ = housing_run
+    client = store(project)
+    (parent,) = [r for r in runs(client) if "mlflow.parentRunId" not in r.data.tags]
+    assert parent.data.tags["kedro_command"] == "kedro run --pipeline=housing"
+    assert parent.info.status == "FINISHED"
+    model_run = children(client, parent)["housing"]
+    outputs = project.root / "data" / "07_model_output" / "housing"
+    metadata = json.loads(latest(outputs, "training_metadata.json").read_text())
+    history = pd.read_csv(latest(outputs, "training_history.csv"))
+    # the resolved spec, as parameters
+    assert model_run.data.params["epochs"] == str(metadata["spec"]["epochs"]) == "2"
+    assert model_run.data.params["optimizer.name"] == metadata["spec"]["optimizer"]["name"]
+    assert model_run.data.params["hidden.units"] == str(metadata["spec"]["hidden"]["units"])
+    # every per-epoch metric, as a history
+    for column in history.columns.drop("epoch"):
+        logged = client.get_metric_history(model_run.info.run_id, column)
+        assert [m.step for m in logged] == history["epoch"].tolist()
+        np.testing.assert_allclose([m.value for m in logged], history[column])
+    # test metrics
+    test_metrics = json.loads(latest(outputs, "test_metrics.json").read_text())
+    for name, value in test_metrics.items():
+        assert model_run.data.metrics[name] == pytest.approx(value)
+    # the Keras model, which predicts as the catalog's copy does
+    (logged_model,) = client.search_logged_models(
+        experiment_ids=[parent.info.experiment_id],
+        filter_string=f"source_run_id = '{model_run.info.run_id}'",
+    )
+    mlflow.set_tracking_uri(client.tracking_uri)
+    tracked = mlflow.keras.load_model(f"models:/{logged_model.model_id}")
+    from kedro.io.core import Version
+
+    from from_data_to_model.datasets import KerasModelDataset
+
+    saved = KerasModelDataset(
+        filepath=str(project.root / "data" / "06_models" / "housing.keras"),
+        version=Version(None, None),
+    ).load()
+    rows = pd.read_parquet(project.root / "data/05_model_input/housing/X_test.parquet").head(5)
+    np.testing.assert_allclose(tracked.predict(rows), saved.predict(rows), rtol=1e-6)
+    # the report and the figure, as artifacts of the model's run
+    report = client.download_artifacts(model_run.info.run_id, "housing/report.md")
+    reports = project.root / "data" / "08_reporting" / "housing"
+    assert open(report).read() == latest(reports, "report.md").read_text()
+    assert {"housing/learning_curve_plot.png", "housing/report.md"} <= {
+        a.path for a in client.list_artifacts(model_run.info.run_id, "housing")
+    }
+
+
+@slow
+def test_run_progress_is_shown_and_logged(housing_run):
+    project, output = housing_run
+    assert "Progress: 1 of 1 models trained" in output
+    log = (project.root / "info.log").read_text()
+    assert "Progress: 1 of 1 models trained" in log
+    assert "epoch 2/2 - " in log  # beside the per-epoch lines
+
+
+@slow
+def test_study_run_has_a_child_run_per_model_and_the_report(tiny_study):
+    client = store(tiny_study)
+    parents = {r.info.run_name: r for r in runs(client) if "mlflow.parentRunId" not in r.data.tags}
+    study = parents["__default__"]  # kedro run: every pipeline
+    seeds = [42, 43]
+    expected = {f"regularization.{v}.seed_{s}" for v in VARIANTS for s in seeds} | {"housing"}
+    models = children(client, study)  # the default pipeline's sweep points, and the rest:
+    assert {ns for ns in models if not ns.startswith("tuning.")} == expected
+    assert study.data.tags["models"] == str(len(models))
+    l2 = models["regularization.l2.seed_43"]
+    assert l2.data.tags["variant"] == "l2" and l2.data.tags["seed"] == "43"
+    assert l2.data.params["seed"] == "43"
+    assert float(l2.data.params["hidden.l2"]) > 0
+    assert "test_accuracy" in l2.data.metrics and "val_data_loss" in l2.data.metrics
+    artifacts = {a.path for a in client.list_artifacts(study.info.run_id, "regularization")}
+    assert {
+        "regularization/report.md",
+        "regularization/report_table.csv",
+        "regularization/runs_table.csv",
+        "regularization/model_choice.json",
+        "regularization/test_metrics_plot.png",
+        "regularization/learning_curves_plots",
+    } <= artifacts
+    curves = client.list_artifacts(study.info.run_id, "regularization/learning_curves_plots")
+    assert {f"regularization/learning_curves_plots/{v}.png" for v in VARIANTS} == {
+        a.path for a in curves
+    }
+    # a sweep: one child per value and seed, the swept field among its parameters
+    tuning = parents["tuning"]
+    points = children(client, tuning)
+    trained = {p.name for p in (tiny_study.root / "data" / "06_models").glob("tuning.*.keras")}
+    assert {f"{ns}.keras" for ns in points} == trained
+    point = next(r for ns, r in points.items() if ns.startswith("tuning.learning_rate."))
+    assert float(point.data.params["optimizer.learning_rate"]) in (0.0005, 0.5)
+    assert "test_accuracy" not in point.data.metrics  # tuning never touches the test split
+
+
+@pytest.fixture
+def locked_store(tiny_project):
+    """A store another process holds an exclusive lock on, for the test's duration."""
+    path = tiny_project.root / "locked.db"
+    mlflow.MlflowClient(f"sqlite:///{path}").search_experiments()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", LOCK_HOLDER, str(path)], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout.readline().strip() == "locked"
+    yield f"sqlite:///{path}"
+    holder.kill()
+    holder.wait()
+
+
+LOCK_HOLDER = (
+    "import sqlite3, sys, time\n"
+    "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+    "db.execute('BEGIN EXCLUSIVE')\n"
+    "print('locked', flush=True)\n"
+    "time.sleep(600)\n"
+)
+
+
+def read_only_store(project) -> str:
+    """An existing store this run may read, not write."""
+    mlflow.MlflowClient(f"sqlite:///{project.root / 'ro.db'}").search_experiments()
+    return f"sqlite:///file:{project.root / 'ro.db'}?mode=ro&uri=true"
+
+
+@slow
+@pytest.mark.parametrize("fault", ["read-only database", "locked database", "unknown scheme"])
+def test_an_unusable_store_stops_the_run_before_training(tiny_project, request, fault):
+    uri = {
+        "read-only database": lambda: read_only_store(tiny_project),
+        "locked database": lambda: request.getfixturevalue("locked_store"),
+        "unknown scheme": lambda: f"nosuchstore://{tiny_project.root}/mlflow",
+    }[fault]()
+    tiny_project.local_conf("mlflow", {"server": {"mlflow_tracking_uri": uri}})
+    result = tiny_project.kedro("run", "--pipeline=housing")
+    output = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode != 0
+    assert f"TrackingStoreError: MLflow cannot use the tracking store '{uri}'" in output
+    assert "Nothing was trained" in output
+    assert not (tiny_project.root / "data" / "06_models").exists()
+
+
+# Hides the [mlflow] extra from this process, as if it were not installed: no module and no
+# distribution (so no kedro plugin) named mlflow* or kedro-mlflow; then runs `kedro`.
+WITHOUT_MLFLOW = textwrap.dedent(
+    """
+    import sys
+    from importlib.machinery import PathFinder
+
+    HIDDEN = ("mlflow", "kedro_mlflow", "kedro-mlflow")
+
+    class Hide(PathFinder):
+        @classmethod
+        def find_spec(cls, name, path=None, target=None):
+            if name.split(".")[0] in HIDDEN:
+                return None
+            return super().find_spec(name, path, target)
+
+        @classmethod
+        def find_distributions(cls, *args, **kwargs):
+            for dist in super().find_distributions(*args, **kwargs):
+                if not (dist.metadata["Name"] or "").lower().startswith(HIDDEN):
+                    yield dist
+
+    sys.meta_path[sys.meta_path.index(PathFinder)] = Hide
+    from kedro.framework.cli import main
+
+    sys.argv = ["kedro", *sys.argv[1:]]
+    try:
+        main()
+    finally:
+        assert not any(m.split(".")[0] in HIDDEN for m in sys.modules), "mlflow was imported"
+    """
+)
+
+
+@slow
+def test_without_the_extra_nothing_changes_and_nothing_warns(tiny_project):
+    result = subprocess.run(
+        [sys.executable, "-c", WITHOUT_MLFLOW, "run", "--pipeline=housing"],
+        cwd=tiny_project.root,
+        env=tiny_project.env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "mlflow" not in output.lower()
+    assert not (tiny_project.root / "mlflow.db").exists()
+    assert (tiny_project.root / "data" / "08_reporting" / "housing" / "report.md").is_dir()
+
+
+def test_model_tags_and_params_name_what_was_trained():
+    assert model_tags("regularization.l2.seed_43") == {
+        "namespace": "regularization.l2.seed_43",
+        "study": "regularization",
+        "variant": "l2",
+        "seed": "43",
+    }
+    assert model_tags("housing") == dict.fromkeys(["namespace", "study", "variant"], "housing")
+    spec = {"hidden": {"units": [16], "l2": 0.01}, "epochs": 2}
+    assert flat_params(spec) == {"hidden.units": [16], "hidden.l2": 0.01, "epochs": 2}
+
+
+def test_a_store_that_fails_mid_run_costs_the_log_not_the_outputs(caplog):
+    """After the start, a failing store is said in the log; the node's outputs go on to the
+    catalog (the hook does not raise)."""
+    hooks = ModelTrackingHooks()
+    hooks._target = TrackingTarget("nosuchstore://gone", "1", "0" * 32)
+    train = node(lambda: None, None, "model", name="train_model", tags=["training"])
+    hooks.after_node_run(train, catalog=None, outputs={"model": object()})
+    assert "MLflow did not record node train_model" in caplog.text
+    assert "outputs are saved by the catalog" in caplog.text
