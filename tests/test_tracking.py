@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import textwrap
+import time
+import urllib.request
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from tests.browser import CHROMIUM, browser, free_port
 from tests.conftest import VARIANTS
 
 pytest.importorskip(
@@ -284,3 +290,48 @@ def test_a_store_that_fails_mid_run_costs_the_log_not_the_outputs(caplog):
     hooks.after_node_run(train, catalog=None, outputs={"model": object()})
     assert "MLflow did not record node train_model" in caplog.text
     assert "outputs are saved by the catalog" in caplog.text
+
+
+@slow
+@pytest.mark.skipif(CHROMIUM is None, reason="CHROMIUM ABSENT: install Debian's 'chromium'")
+def test_kedro_mlflow_ui_lists_the_runs(tiny_study, tmp_path):
+    """`kedro mlflow ui` on the study's store, in headless Chromium: the runs are listed."""
+    port = free_port()
+    env = {**tiny_study.env, "PATH": f"{Path(sys.executable).parent}:{tiny_study.env['PATH']}"}
+    server = subprocess.Popen(
+        [str(tiny_study.kedro_path), "mlflow", "ui", "--host=127.0.0.1", f"--port={port}"],
+        cwd=tiny_study.root,
+        env=env,
+        stdout=(tmp_path / "ui.log").open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # mlflow ui starts a server process of its own
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        assert wait_for_http(f"{url}/health"), (tmp_path / "ui.log").read_text()[-3000:]
+        experiment = store(tiny_study).get_experiment_by_name("from_data_to_model")
+        dom = subprocess.run(
+            [
+                *browser(tmp_path),
+                "--dump-dom",
+                f"{url}/#/experiments/{experiment.experiment_id}/runs",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        ).stdout
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    assert "__default__" in dom and "tuning" in dom  # each kedro run, by its pipeline
+
+
+def wait_for_http(url: str, seconds: int = 120) -> bool:
+    for _ in range(seconds):
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return True
+        except OSError:
+            time.sleep(1)
+    return False

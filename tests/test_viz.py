@@ -1,35 +1,21 @@
-"""kedro viz: the static build holds every variant's training node; the page draws the graph."""
+"""kedro viz: the static build holds every variant's training node; the page draws the graph;
+with --include-previews, the datasets show a sample of their contents."""
 
 from __future__ import annotations
 
-import functools
+import base64
 import json
 import shutil
 import subprocess
-import threading
 import time
 import urllib.request
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.conftest import VARIANTS, copy_project
+from tests.browser import CHROMIUM, browser, free_port, serve
+from tests.conftest import VARIANTS, Project, copy_project
 
 pytestmark = pytest.mark.slow
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1400,900",
-    "--virtual-time-budget=20000",
-]
 
 
 @pytest.fixture(scope="module")
@@ -81,28 +67,83 @@ def test_build_holds_one_training_node_per_configured_variant(viz_build):
     reason="CHROMIUM ABSENT: install Debian's 'chromium' (.ci/run does) for the page check",
 )
 def test_built_page_renders_the_graph(viz_build, tmp_path):
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(viz_build))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-    try:
-        browse = [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
+    screenshot = tmp_path / "viz.png"
+    with serve(viz_build) as url:
         dom = subprocess.run(
-            [*browse, "--dump-dom", url], capture_output=True, text=True, timeout=120, check=True
+            [*browser(tmp_path), "--dump-dom", url],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
         ).stdout
-        screenshot = tmp_path / "viz.png"
         subprocess.run(
-            [*browse, f"--screenshot={screenshot}", url],
+            [*browser(tmp_path), f"--screenshot={screenshot}", url],
             capture_output=True,
             timeout=120,
             check=True,
         )
-    finally:
-        server.shutdown()
     # collapsed at first: the study and housing namespaces
     assert dom.count('class="pipeline-node pipeline-node--modularPipeline"') >= 2
     assert 'class="pipeline-node pipeline-node--task"' in dom
     assert screenshot.stat().st_size > 20_000  # kept in the test's temp folder
+
+
+@pytest.fixture(scope="module")
+def preview_build(tiny_study, tmp_path_factory):
+    """``kedro viz build --include-previews`` of a tiny project after a run of every pipeline."""
+    root = tmp_path_factory.mktemp("previews") / "project"
+    shutil.copytree(tiny_study.root, root, ignore=shutil.ignore_patterns("build"))
+    result = Project(root).kedro("viz", "build", "--include-previews")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "could not be previewed" not in result.stdout + result.stderr
+    build = root / "build"
+    ids = {n.get("full_name") or n["name"]: n["id"] for n in read(build / "api" / "main")["nodes"]}
+    return build, ids
+
+
+def read(path):
+    return json.loads(path.read_text())
+
+
+def preview(build, ids, name: str) -> tuple[str, object]:
+    details = read(build / "api" / "nodes" / ids[name])
+    return details["preview_type"], details["preview"]
+
+
+def test_previews_show_tables_json_figures_and_our_datasets(preview_build):
+    build, ids = preview_build
+    kind, table = preview(build, ids, "regularization.report_table")
+    assert kind == "TablePreview"
+    assert [row[0] for row in table["data"]] == VARIANTS  # every variant, in study order
+    kind, choice = preview(build, ids, "regularization.model_choice")
+    assert kind == "JSONPreview" and json.loads(choice)["variant"] in VARIANTS
+    kind, image = preview(build, ids, "regularization.test_metrics_plot")
+    assert kind == "ImagePreview" and base64.b64decode(image).startswith(PNG)
+    kind, images = preview(build, ids, "fashion_mnist_raw_train")  # ours: a grid of images
+    assert kind == "ImagePreview" and base64.b64decode(images).startswith(PNG)
+    kind, layers = preview(build, ids, "regularization.l2.seed_42.model")  # ours: its layers
+    assert kind == "TablePreview"
+    assert [row[1] for row in layers["data"]][-1] == "Dense"
+    assert sum(row[3] for row in layers["data"]) > 0
+
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="CHROMIUM ABSENT: install Debian's 'chromium'")
+def test_built_page_shows_a_dataset_preview(preview_build, tmp_path):
+    build, ids = preview_build
+    selected = ids["regularization.report_table"]
+    with serve(build) as url:
+        dom = subprocess.run(
+            [*browser(tmp_path), "--dump-dom", f"{url}?pid=__default__&sid={selected}"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        ).stdout
+    assert "pipeline-metadata__preview" in dom
+    assert "preview-table" in dom and "early_stopping" in dom
 
 
 def test_viz_run_serves_the_project(tmp_path):
@@ -138,17 +179,3 @@ def test_viz_run_serves_the_project(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
-
-
-def free_port() -> int:
-    """A free port below 49151 (kedro viz refuses the ephemeral range)."""
-    import socket
-
-    for port in range(41410, 41510):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in 41410-41509")

@@ -15,7 +15,9 @@ hooks by Kedro's own terms, they stand aside and say so.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
@@ -30,6 +32,8 @@ from from_data_to_model.pipelines.training.pipeline import TRAINING_TAG
 logger = logging.getLogger(__name__)
 
 REPORTING_LAYER = "reporting"
+MLFLOW_PARENT_RUN_ID = "mlflow.parentRunId"  # the tag that nests a run under another
+SUMMARY_METRICS = ("epochs_run", "best_epoch", "fit_seconds", "parameter_count")
 _STORE_FAULTS = ("mlflow", "sqlalchemy", "sqlite3")  # where a store's errors come from
 
 
@@ -172,7 +176,9 @@ class ModelTrackingHooks:
             self._log_model(client, node.namespace, named)
         elif "test_metrics" in named:
             metrics = {k: float(v) for k, v in named["test_metrics"].items()}
-            client.log_batch(self._model_run(client, node.namespace), metrics=_metrics(metrics))
+            now_ms = int(time.time() * 1000)
+            run_id = self._model_run(client, node.namespace)
+            client.log_batch(run_id, metrics=_metrics(metrics, now_ms))
         reports = {
             name: data
             for name, data in outputs.items()
@@ -192,68 +198,70 @@ class ModelTrackingHooks:
             return None
         runs = client.search_runs(
             [self._target.experiment_id],
-            f"tags.mlflow.parentRunId = '{self._target.parent_run_id}' "
+            f"tags.{MLFLOW_PARENT_RUN_ID} = '{self._target.parent_run_id}' "
             f"and tags.namespace = '{namespace}'",
         )
         return runs[0].info.run_id if runs else None
 
     def _log_model(self, client: Any, namespace: str, outputs: dict[str, Any]) -> None:
-        """A child run: spec as parameters, per-epoch metrics, Keras model."""
+        """A child run, timed as the training was: spec as parameters, per-epoch metrics,
+        Keras model."""
         import mlflow
+        from mlflow.entities import Param
 
-        metadata, history = outputs["training_metadata"], outputs["training_history"]
-        summary = {
-            k: float(metadata[k])
-            for k in ("epochs_run", "best_epoch", "fit_seconds", "parameter_count")
-            if k in metadata
+        started = time.monotonic()
+        metadata, history, model = (
+            outputs["training_metadata"],
+            outputs["training_history"],
+            outputs["model"],
+        )
+        trained = datetime.fromisoformat(metadata["trained_at"]).timestamp()
+        end_ms, fit_ms = int(trained * 1000), int(metadata["fit_seconds"] * 1000)
+        tags = model_tags(namespace) | {
+            MLFLOW_PARENT_RUN_ID: self._target.parent_run_id,
+            **{k: str(metadata[k]) for k in ("keras_backend", "keras_version") if k in metadata},
         }
-        with mlflow.start_run(
-            experiment_id=self._target.experiment_id,
-            run_name=namespace,
-            parent_run_id=self._target.parent_run_id,
-            nested=True,
-            tags=model_tags(namespace)
-            | {k: str(metadata[k]) for k in ("keras_backend", "keras_version") if k in metadata},
-        ) as run:
-            client.log_batch(
-                run.info.run_id,
-                metrics=_history_metrics(history) + _metrics(summary),
-                params=[_param(k, v) for k, v in flat_params(metadata["spec"]).items()],
-            )
-            model = outputs["model"]
+        run_id = client.create_run(
+            self._target.experiment_id, start_time=end_ms - fit_ms, tags=tags, run_name=namespace
+        ).info.run_id
+        summary = {k: float(metadata[k]) for k in SUMMARY_METRICS if k in metadata}
+        client.log_batch(
+            run_id,
+            metrics=_history_metrics(history, end_ms - fit_ms, end_ms) + _metrics(summary, end_ms),
+            params=[Param(k, str(v)) for k, v in flat_params(metadata["spec"]).items()],
+        )
+        with mlflow.start_run(run_id=run_id, nested=True):
             mlflow.keras.log_model(
                 model,
                 name="model",
                 signature=_signature(model),
                 pip_requirements=_requirements(metadata),
             )
-        logger.info("MLflow: logged %s as run %s", namespace, run.info.run_id)
+        client.set_terminated(run_id, end_time=end_ms)
+        logger.info(
+            "MLflow: logged %s as run %s (%.1f s)", namespace, run_id, time.monotonic() - started
+        )
 
 
-def _metrics(values: dict[str, float], step: int = 0) -> list:
-    import time
-
+def _metrics(values: dict[str, float], timestamp_ms: int, step: int = 0) -> list:
     from mlflow.entities import Metric
 
-    now = int(time.time() * 1000)
-    return [Metric(key, value, now, step) for key, value in values.items()]
+    return [Metric(key, value, timestamp_ms, step) for key, value in values.items()]
 
 
-def _history_metrics(history: pd.DataFrame) -> list:
-    """Every column of a training history, one value per epoch (step = epoch)."""
+def _history_metrics(history: pd.DataFrame, start_ms: int, end_ms: int) -> list:
+    """Every column of a training history, one value per epoch (step = epoch), stamped
+    across the training's time."""
+    epochs = len(history)
     return [
         metric
         for row in history.to_dict("records")
         for metric in _metrics(
-            {k: float(v) for k, v in row.items() if k != "epoch"}, step=int(row["epoch"])
+            {k: float(v) for k, v in row.items() if k != "epoch"},
+            timestamp_ms=start_ms + (end_ms - start_ms) * int(row["epoch"]) // epochs,
+            step=int(row["epoch"]),
         )
     ]
-
-
-def _param(key: str, value: Any):
-    from mlflow.entities import Param
-
-    return Param(key, str(value))
 
 
 def _signature(model: Any):

@@ -13,6 +13,7 @@ import numpy as np
 from kedro.io import AbstractDataset, DatasetError
 
 from .errors import RawDataError, RawDataMissingError
+from .previews import ImagePreview, image_grid
 
 SPLIT_FILES = {
     "train": ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
@@ -142,3 +143,8 @@ class FashionMnistDataset(AbstractDataset[None, dict[str, np.ndarray]]):
                 f"{labels_file}: label {int(labels.max())} outside 0..{self._num_classes - 1}."
             )
         return {"images": images, "labels": labels}
+
+    def preview(self, images: int = 20) -> ImagePreview:
+        """The split's first ``images`` images, labelled (``kedro viz --include-previews``)."""
+        data = self.load()
+        return image_grid(data["images"][:images], data["labels"][:images])

@@ -19,6 +19,7 @@ from kedro.io.core import (
 )
 
 from .errors import ModelFileError
+from .previews import TablePreview
 
 
 class KerasModelDataset(AbstractVersionedDataset[Any, Any]):
@@ -96,3 +97,20 @@ class KerasModelDataset(AbstractVersionedDataset[Any, Any]):
 
     def _exists(self) -> bool:
         return self._fs.exists(get_filepath_str(self._get_load_path(), self._protocol))
+
+    def preview(self) -> TablePreview:
+        """The model's layers: name, kind, output shape and parameter count (kedro viz)."""
+        import pandas as pd
+
+        layers = pd.DataFrame(
+            [
+                {
+                    "layer": layer.name,
+                    "kind": type(layer).__name__,
+                    "output shape": str(layer.output.shape),
+                    "parameters": layer.count_params(),
+                }
+                for layer in self.load().layers
+            ]
+        )
+        return TablePreview(layers.to_dict(orient="split"))
