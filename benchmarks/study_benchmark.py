@@ -9,10 +9,12 @@ One invocation, on the real data in data/01_raw, measures for each Keras backend
   GFLOP/s and their ratio to a float32 matmul ceiling measured here (``ceilings.py``),
   the study's time at the rate of its training step written by hand in JAX, peak memory;
 * with ``--runners``, (a) again with each (e.g. ``ParallelRunner``, ``ThreadRunner``):
-  time, and whether its table of runs matches the sequential one.
+  time, and whether its table of runs matches the sequential one;
+* with ``--untracked`` (and the ``[mlflow]`` extra installed, which tracks (a)), (a) again
+  with tracking disabled in ``conf/local/mlflow.yml``: what MLflow tracking costs.
 
     python benchmarks/study_benchmark.py [--backends tensorflow jax] [--runners ParallelRunner]
-        [--repeat N] [--no-plain]
+        [--repeat N] [--no-plain] [--untracked]
 
 Every variant is trained once per configured seed, by (a) and (b) alike. Results: a
 printed table, ``benchmarks/results/<timestamp>.json`` and each sequential run's report
@@ -129,12 +131,23 @@ def study_flops(metadata: dict) -> float:
 
 
 def kedro_run(
-    backend: str, runner: str, workdir: Path, env: dict[str, str], runs: list[str]
+    backend: str,
+    runner: str,
+    workdir: Path,
+    env: dict[str, str],
+    runs: list[str],
+    untracked: bool = False,
 ) -> tuple[dict, dict, pd.DataFrame, Path]:
-    """``kedro run --pipeline=regularization --runner=RUNNER`` in a fresh project copy."""
-    name = f"{backend}-{runner}-{len(list(workdir.glob(f'{backend}-{runner}-*.log')))}"
+    """``kedro run --pipeline=regularization --runner=RUNNER`` in a fresh project copy
+    (``untracked``: with MLflow tracking disabled for it in ``conf/local/mlflow.yml``)."""
+    label = f"{runner}-untracked" if untracked else runner
+    name = f"{backend}-{label}-{len(list(workdir.glob(f'{backend}-{label}-*.log')))}"
     project = fresh_project(workdir / name)
-    print(f"[{backend}] kedro run --pipeline=regularization --runner={runner} ...", flush=True)
+    if untracked:
+        (project / "conf/local/mlflow.yml").write_text(
+            yaml.safe_dump({"tracking": {"disable_tracking": {"pipelines": ["regularization"]}}})
+        )
+    print(f"[{backend}] kedro run --pipeline=regularization --runner={label} ...", flush=True)
     seconds, peak = run_measured(
         [str(BIN / "kedro"), "run", "--pipeline=regularization", f"--runner={runner}"],
         project, env, workdir / f"{name}.log",
@@ -164,8 +177,14 @@ def compare_reports(report: pd.DataFrame, other: pd.DataFrame) -> dict:
     }
 
 
-def benchmark_backend(
-    backend: str, workdir: Path, concurrent: list[str], repeat: int, plain_too: bool, out: Path
+def benchmark_backend(  # noqa: PLR0913
+    backend: str,
+    workdir: Path,
+    concurrent: list[str],
+    repeat: int,
+    plain_too: bool,
+    out: Path,
+    untracked: bool = False,
 ) -> dict:
     env = {
         **os.environ,
@@ -213,6 +232,9 @@ def benchmark_backend(
     for runner in concurrent:
         timing, _, other, _ = kedro_run(backend, runner, workdir, env, runs)
         result["concurrent"][runner] = {**timing, **compare_reports(report, other)}
+    if untracked:
+        timing, _, other, _ = kedro_run(backend, "SequentialRunner", workdir, env, runs, True)
+        result["untracked"] = {**timing, **compare_reports(report, other)}
     return result
 
 
@@ -246,6 +268,10 @@ def print_table(results: dict) -> None:
         for runner, c in r["concurrent"].items():
             rows.append((runner, f"{c['seconds']:8.1f} s      {r['kedro']['seconds'] / c['seconds']:.2f}× sequential; peak process {c['peak_gib']:.2f} GiB; "
                          f"same report: {c['same_report']} (differing: {c['differing_columns']}, max |Δ| {c['max_numeric_difference']:.2g})"))  # fmt: skip
+        if "untracked" in r:
+            u = r["untracked"]
+            cost = r["kedro"]["seconds"] - u["seconds"]
+            rows.append(("(a) untracked", f"{u['seconds']:8.1f} s      tracking costs {cost:.1f} s = {cost / u['seconds']:.1%} of it; same report: {u['same_report']}"))  # fmt: skip
         for label, value in rows:
             print(f"{label:30} {value}")
         plain = r.get("plain", {"fit_seconds": {}})["fit_seconds"]
@@ -268,6 +294,9 @@ def main() -> None:
         "--repeat", type=int, default=2, help="runs of (a) and of (b), alternating (default 2)"
     )
     parser.add_argument("--no-plain", action="store_true", help="skip the plain script (b)")
+    parser.add_argument(
+        "--untracked", action="store_true", help="also time (a) with MLflow tracking disabled"
+    )
     args = parser.parse_args()
     if not (ROOT / "data/01_raw/fashion-mnist/train-images-idx3-ubyte.gz").is_file():
         raise SystemExit(
@@ -286,7 +315,13 @@ def main() -> None:
         for backend in args.backends:
             results["backends"].append(
                 benchmark_backend(
-                    backend, Path(tmp), args.runners, args.repeat, not args.no_plain, out
+                    backend,
+                    Path(tmp),
+                    args.runners,
+                    args.repeat,
+                    not args.no_plain,
+                    out,
+                    args.untracked,
                 )
             )
     path = out.with_suffix(".json")

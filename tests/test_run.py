@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import importlib.util
 
 import pandas as pd
 import pytest
@@ -97,3 +98,6 @@ def test_parallel_runner_gives_the_sequential_report(tiny_study, tiny_project):
     pd.testing.assert_frame_equal(
         parallel.drop(columns=run_dependent), sequential.drop(columns=run_dependent)
     )
+    if importlib.util.find_spec("kedro_mlflow"):  # the [mlflow] extra: it says what it skips
+        output = " ".join((result.stdout + result.stderr).split())
+        assert "MLflow: ParallelRunner runs no node hooks" in output

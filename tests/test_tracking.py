@@ -125,6 +125,20 @@ def test_housing_run_holds_params_metric_history_and_model(housing_run):
 
 
 @slow
+def test_re_evaluating_saved_models_logs_their_test_metrics_by_namespace(housing_run):
+    """`--tags=evaluation` trains nothing: the test metrics go on the run, by namespace."""
+    project, _ = housing_run
+    result = project.kedro("run", "--pipeline=housing", "--tags=evaluation")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "MLflow did not record" not in result.stdout + result.stderr
+    client = store(project)
+    latest_run = runs(client)[0]  # newest first
+    assert latest_run.data.tags["kedro_command"] == "kedro run --pipeline=housing --tag=evaluation"
+    assert "housing.test_loss" in latest_run.data.metrics
+    assert not children(client, latest_run)
+
+
+@slow
 def test_run_progress_is_shown_and_logged(housing_run):
     project, output = housing_run
     assert "Progress: 1 of 1 models trained" in output

@@ -176,9 +176,11 @@ class ModelTrackingHooks:
             self._log_model(client, node.namespace, named)
         elif "test_metrics" in named:
             metrics = {k: float(v) for k, v in named["test_metrics"].items()}
-            now_ms = int(time.time() * 1000)
             run_id = self._model_run(client, node.namespace)
-            client.log_batch(run_id, metrics=_metrics(metrics, now_ms))
+            if run_id is None:  # a model trained in an earlier run: on this run, by namespace
+                run_id = self._target.parent_run_id
+                metrics = {f"{node.namespace}.{k}": v for k, v in metrics.items()}
+            client.log_batch(run_id, metrics=_metrics(metrics, int(time.time() * 1000)))
         reports = {
             name: data
             for name, data in outputs.items()
