@@ -144,9 +144,7 @@ def test_worker_without_the_raw_data_says_so(empty_project, local_client):
 def test_local_cluster_gives_the_sequential_report(tiny_study, tiny_project, caplog):
     """Two worker processes train side by side: the report is number for number the same."""
     with caplog.at_level(logging.INFO, logger="from_data_to_model"):
-        tiny_project.session_run(
-            pipeline_names=["regularization"], runner=DaskRunner(n_workers=2)
-        )
+        tiny_project.session_run(pipeline_names=["regularization"], runner=DaskRunner(n_workers=2))
     assert "Started a local Dask cluster: 2 worker processes" in caplog.text
     assert "Dask dashboard: http://" in caplog.text
     dask, sequential = tiny_project.catalog(), tiny_study.catalog()
@@ -165,20 +163,18 @@ def test_local_cluster_gives_the_sequential_report(tiny_study, tiny_project, cap
     assert_models_tracked(tiny_project, models)
 
 
-def assert_models_tracked(project, models: int) -> None:
+def assert_models_tracked(project, models_trained: int) -> None:
     """With the [mlflow] extra: the workers logged a child run per model, with its history
     and test metrics, under the client's MLflow run."""
     if importlib.util.find_spec("kedro_mlflow") is None:
         return
-    import mlflow
+    from tests.mlflow_store import children, kedro_runs, store
 
-    client = mlflow.MlflowClient(f"sqlite:///{project.root / 'mlflow.db'}")
-    experiment = client.get_experiment_by_name("from_data_to_model")
-    runs = client.search_runs([experiment.experiment_id], max_results=1000)
-    (parent,) = [r for r in runs if "mlflow.parentRunId" not in r.data.tags]
-    children = [r for r in runs if r.data.tags.get("mlflow.parentRunId") == parent.info.run_id]
-    assert len(children) == models
-    for child in children:
+    client = store(project)
+    (parent,) = kedro_runs(client)
+    models = children(client, parent)
+    assert len(models) == models_trained
+    for child in models.values():
         assert {"test_accuracy", "val_data_loss"} <= set(child.data.metrics)
         assert len(client.get_metric_history(child.info.run_id, "val_loss")) == 2  # epochs
 

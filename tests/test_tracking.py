@@ -18,6 +18,7 @@ import pytest
 
 from tests.browser import CHROMIUM, browser, free_port
 from tests.conftest import VARIANTS
+from tests.mlflow_store import children, kedro_runs, runs, store
 
 pytest.importorskip(
     "kedro_mlflow",
@@ -34,25 +35,6 @@ from from_data_to_model.tracking import (  # noqa: E402
 )
 
 slow = pytest.mark.slow
-
-
-def store(project) -> mlflow.MlflowClient:
-    """The project's SQLite tracking store, as conf/base/mlflow.yml names it."""
-    return mlflow.MlflowClient(tracking_uri=f"sqlite:///{project.root / 'mlflow.db'}")
-
-
-def runs(client: mlflow.MlflowClient) -> list:
-    experiment = client.get_experiment_by_name("from_data_to_model")
-    return client.search_runs([experiment.experiment_id], max_results=1000)
-
-
-def children(client, parent) -> dict[str, object]:
-    """The model runs of a ``kedro run``'s MLflow run, by namespace."""
-    return {
-        r.data.tags["namespace"]: r
-        for r in runs(client)
-        if r.data.tags.get("mlflow.parentRunId") == parent.info.run_id
-    }
 
 
 def latest(folder, name: str):
@@ -78,7 +60,7 @@ def housing_run(tmp_path_factory):
 def test_housing_run_holds_params_metric_history_and_model(housing_run):
     project, _ = housing_run
     client = store(project)
-    (parent,) = [r for r in runs(client) if "mlflow.parentRunId" not in r.data.tags]
+    (parent,) = kedro_runs(client)
     assert parent.data.tags["kedro_command"] == "kedro run --pipeline=housing"
     assert parent.info.status == "FINISHED"
     model_run = children(client, parent)["housing"]
@@ -150,7 +132,7 @@ def test_run_progress_is_shown_and_logged(housing_run):
 @slow
 def test_study_run_has_a_child_run_per_model_and_the_report(tiny_study):
     client = store(tiny_study)
-    parents = {r.info.run_name: r for r in runs(client) if "mlflow.parentRunId" not in r.data.tags}
+    parents = {r.info.run_name: r for r in kedro_runs(client)}
     study = parents["__default__"]  # kedro run: every pipeline
     seeds = [42, 43]
     expected = {f"regularization.{v}.seed_{s}" for v in VARIANTS for s in seeds} | {"housing"}

@@ -7,9 +7,9 @@ and seed) with its resolved spec as parameters, every per-epoch metric as a hist
 test metrics and its Keras model; the reports, tables and figures go in as artifacts.
 
 Registered by ``settings.py`` only when kedro-mlflow is installed; mlflow is imported when a
-run starts. The hooks log from whichever process runs the node (the Dask runner hands its
-workers these hooks as the run set them up); under ``ParallelRunner``, which runs no node
-hooks by Kedro's own terms, they stand aside and say so.
+run starts. The hooks log from whichever process runs the node: the Dask runner hands its
+workers these hooks as the run set them up, and ``ParallelRunner``'s forked workers inherit
+them; workers started fresh (``spawn``) have no run to log into, and log nothing.
 """
 
 from __future__ import annotations
@@ -120,13 +120,13 @@ class ModelTrackingHooks:
             raise _store_error(error, server.get("mlflow_tracking_uri") or "default") from error
 
     @hook_impl(wrapper=True)
-    def before_pipeline_run(self, run_params: dict[str, Any], pipeline: Pipeline):
+    def before_pipeline_run(self, pipeline: Pipeline):
         """Find kedro-mlflow's run (started inside); stop before training if the store fails."""
         import mlflow
 
         try:
             result = yield
-            self._target = self._find_target(run_params, pipeline)
+            self._target = self._find_target(pipeline)
         except Exception as error:
             if not _store_fault(error):
                 raise
@@ -134,17 +134,11 @@ class ModelTrackingHooks:
         return result
 
     @staticmethod
-    def _find_target(run_params: dict[str, Any], pipeline: Pipeline) -> TrackingTarget | None:
+    def _find_target(pipeline: Pipeline) -> TrackingTarget | None:
         import mlflow
 
         run = mlflow.active_run()
         if run is None:  # tracking is disabled for this pipeline in mlflow.yml
-            return None
-        if run_params.get("runner") == "ParallelRunner":
-            logger.warning(
-                "MLflow: ParallelRunner runs no node hooks, so this run records parameters but "
-                "no model runs; use the sequential or Dask runner to track each model."
-            )
             return None
         models = sum(TRAINING_TAG in n.tags for n in pipeline.nodes)
         # a write before any training: a store that takes no writes stops the run here
