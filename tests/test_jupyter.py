@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -11,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_viz import free_port
+from tests.browser import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -25,6 +27,7 @@ def serves(command: list[str], project, log: Path) -> dict:
         [*command, "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
          "--IdentityProvider.token=test", "--allow-root"],  # CI runs as root
         cwd=project.root, env=project.env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        start_new_session=True,  # `kedro jupyter lab` starts jupyter-lab as a child: stop both
     )  # fmt: skip
     try:
         for _ in range(120):
@@ -39,7 +42,7 @@ def serves(command: list[str], project, log: Path) -> dict:
             f"{command} did not serve within 2 minutes:\n{log.read_text()[-3000:]}"
         )
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
 
