@@ -122,8 +122,19 @@ class Project:
         self, *args: str, timeout: int = 600, env: dict[str, str] | None = None
     ) -> subprocess.CompletedProcess:
         """Run the ``kedro`` CLI in the project, as a user would (``env``: extra variables)."""
+        return self.run([str(self.kedro_path), *args], timeout=timeout, env=env)
+
+    def python(
+        self, *args: str, timeout: int = 600, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess:
+        """Run this interpreter in the project (``-c CODE``, ``-m MODULE``, ...)."""
+        return self.run([sys.executable, *args], timeout=timeout, env=env)
+
+    def run(
+        self, command: list[str], timeout: int, env: dict[str, str] | None
+    ) -> subprocess.CompletedProcess:
         return subprocess.run(  # the caller checks the return code
-            [str(self.kedro_path), *args],
+            command,
             check=False,
             cwd=self.root,
             env={**self.env, **(env or {})},

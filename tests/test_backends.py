@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import subprocess
-import sys
 import textwrap
 
 import pytest
@@ -44,15 +42,7 @@ WITHOUT_TENSORFLOW = textwrap.dedent(
 
 def test_jax_backend_runs_without_tensorflow(tiny_project):
     tiny_project.session_run(pipeline_names=["data_ingestion", "data_processing"])
-    result = subprocess.run(
-        [sys.executable, "-c", WITHOUT_TENSORFLOW],
-        cwd=tiny_project.root,
-        env={**tiny_project.env, "KERAS_BACKEND": "jax"},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    result = tiny_project.python("-c", WITHOUT_TENSORFLOW, env={"KERAS_BACKEND": "jax"})
     assert result.returncode == 0, result.stdout + result.stderr
     outputs = tiny_project.root / "data" / "07_model_output" / "regularization.l2.seed_42"
     (metadata,) = outputs.glob("training_metadata.json/*/training_metadata.json")

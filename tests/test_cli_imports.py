@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 pytestmark = pytest.mark.slow
@@ -16,15 +13,7 @@ pytestmark = pytest.mark.slow
     ids=" ".join,
 )
 def test_command_imports_neither_keras_nor_tensorflow(command, empty_project):
-    result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "kedro", *command],
-        cwd=empty_project.root,
-        env=empty_project.env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = empty_project.python("-X", "importtime", "-m", "kedro", *command, timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     imported = {
         line.rsplit("|", 1)[-1].strip().split(".")[0]

@@ -249,15 +249,7 @@ WITHOUT_MLFLOW = textwrap.dedent(
 
 @slow
 def test_without_the_extra_nothing_changes_and_nothing_warns(tiny_project):
-    result = subprocess.run(
-        [sys.executable, "-c", WITHOUT_MLFLOW, "run", "--pipeline=housing"],
-        cwd=tiny_project.root,
-        env=tiny_project.env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    result = tiny_project.python("-c", WITHOUT_MLFLOW, "run", "--pipeline=housing")
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "mlflow" not in output.lower()
