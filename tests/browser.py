@@ -1,13 +1,20 @@
-"""Browser checks' helpers: headless Chromium, a static site served locally, a free port."""
+"""Helpers for checks of served pages: headless Chromium, servers started and stopped, a
+static site served locally, a free port."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import shutil
+import signal
 import socket
+import subprocess
 import threading
+import time
+import urllib.request
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_FLAGS = [
@@ -39,6 +46,49 @@ def serve(folder):
 def browser(tmp_path) -> list[str]:
     """Headless Chromium with a profile of its own."""
     return [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
+
+
+def dump_dom(tmp_path, url: str) -> str:
+    """The page at ``url`` as headless Chromium renders it."""
+    return subprocess.run(
+        [*browser(tmp_path), "--dump-dom", url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+
+
+@contextlib.contextmanager
+def started(command: list[str], cwd, env: dict[str, str], log: Path):
+    """``command`` running in a process group of its own (servers such as ``kedro jupyter
+    lab`` or ``mlflow ui`` start children), output to ``log``; the group stopped at exit."""
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        yield process
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def answer(url: str, server: subprocess.Popen, log: Path, seconds: int = 120) -> bytes:
+    """The first answer at ``url``, asked each second while ``server`` runs."""
+    for _ in range(seconds):
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.read()
+        except OSError:
+            if server.poll() is not None:
+                break
+            time.sleep(1)
+    raise AssertionError(f"{url} did not answer within {seconds} s:\n{log.read_text()[-3000:]}")
 
 
 def free_port() -> int:

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.browser import free_port
+from tests.browser import answer, free_port, started
 
 pytestmark = pytest.mark.slow
 
@@ -23,27 +18,12 @@ BIN = Path(sys.executable).parent
 def serves(command: list[str], project, log: Path) -> dict:
     """Start ``command`` in the project, return the server's /api answer, then stop it."""
     port = free_port()
-    server = subprocess.Popen(
+    with started(
         [*command, "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
          "--IdentityProvider.token=test", "--allow-root"],  # CI runs as root
-        cwd=project.root, env=project.env, stdout=log.open("w"), stderr=subprocess.STDOUT,
-        start_new_session=True,  # `kedro jupyter lab` starts jupyter-lab as a child: stop both
-    )  # fmt: skip
-    try:
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api", timeout=2) as answer:
-                    return json.loads(answer.read())
-            except OSError:
-                if server.poll() is not None:
-                    break
-                time.sleep(1)
-        raise AssertionError(
-            f"{command} did not serve within 2 minutes:\n{log.read_text()[-3000:]}"
-        )
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        project.root, project.env, log,
+    ) as server:  # fmt: skip
+        return json.loads(answer(f"http://127.0.0.1:{port}/api", server, log))
 
 
 def test_jupyter_lab_on_the_results_notebook(empty_project, tmp_path):

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
 import textwrap
-import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from tests.browser import CHROMIUM, browser, free_port
+from tests.browser import CHROMIUM, answer, dump_dom, free_port, started
 from tests.conftest import VARIANTS
 from tests.mlflow_store import children, kedro_runs, runs, store
 
@@ -286,40 +282,10 @@ def test_kedro_mlflow_ui_lists_the_runs(tiny_study, tmp_path):
     """`kedro mlflow ui` on the study's store, in headless Chromium: the runs are listed."""
     port = free_port()
     env = {**tiny_study.env, "PATH": f"{Path(sys.executable).parent}:{tiny_study.env['PATH']}"}
-    server = subprocess.Popen(
-        [str(tiny_study.kedro_path), "mlflow", "ui", "--host=127.0.0.1", f"--port={port}"],
-        cwd=tiny_study.root,
-        env=env,
-        stdout=(tmp_path / "ui.log").open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # mlflow ui starts a server process of its own
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        assert wait_for_http(f"{url}/health"), (tmp_path / "ui.log").read_text()[-3000:]
+    command = ["mlflow", "ui", "--host=127.0.0.1", f"--port={port}"]
+    url, log = f"http://127.0.0.1:{port}", tmp_path / "ui.log"
+    with started([str(tiny_study.kedro_path), *command], tiny_study.root, env, log) as server:
+        answer(f"{url}/health", server, log)
         experiment = store(tiny_study).get_experiment_by_name("from_data_to_model")
-        dom = subprocess.run(
-            [
-                *browser(tmp_path),
-                "--dump-dom",
-                f"{url}/#/experiments/{experiment.experiment_id}/runs",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-        ).stdout
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        dom = dump_dom(tmp_path, f"{url}/#/experiments/{experiment.experiment_id}/runs")
     assert "__default__" in dom and "tuning" in dom  # each kedro run, by its pipeline
-
-
-def wait_for_http(url: str, seconds: int = 120) -> bool:
-    for _ in range(seconds):
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return True
-        except OSError:
-            time.sleep(1)
-    return False

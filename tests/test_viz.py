@@ -7,12 +7,10 @@ import base64
 import json
 import shutil
 import subprocess
-import time
-import urllib.request
 
 import pytest
 
-from tests.browser import CHROMIUM, browser, free_port, serve
+from tests.browser import CHROMIUM, answer, browser, dump_dom, free_port, serve, started
 from tests.conftest import VARIANTS, Project, copy_project
 
 pytestmark = pytest.mark.slow
@@ -69,13 +67,7 @@ def test_build_holds_one_training_node_per_configured_variant(viz_build):
 def test_built_page_renders_the_graph(viz_build, tmp_path):
     screenshot = tmp_path / "viz.png"
     with serve(viz_build) as url:
-        dom = subprocess.run(
-            [*browser(tmp_path), "--dump-dom", url],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-        ).stdout
+        dom = dump_dom(tmp_path, url)
         subprocess.run(
             [*browser(tmp_path), f"--screenshot={screenshot}", url],
             capture_output=True,
@@ -135,13 +127,7 @@ def test_built_page_shows_a_dataset_preview(preview_build, tmp_path):
     build, ids = preview_build
     selected = ids["regularization.report_table"]
     with serve(build) as url:
-        dom = subprocess.run(
-            [*browser(tmp_path), "--dump-dom", f"{url}?pid=__default__&sid={selected}"],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-        ).stdout
+        dom = dump_dom(tmp_path, f"{url}?pid=__default__&sid={selected}")
     assert "pipeline-metadata__preview" in dom
     assert "preview-table" in dom and "early_stopping" in dom
 
@@ -149,33 +135,9 @@ def test_built_page_shows_a_dataset_preview(preview_build, tmp_path):
 def test_viz_run_serves_the_project(tmp_path):
     project = copy_project(tmp_path)
     port = free_port()
-    server = subprocess.Popen(
-        [
-            str(project.kedro_path),
-            "viz",
-            "run",
-            "--no-browser",
-            "--host=127.0.0.1",
-            f"--port={port}",
-        ],
-        cwd=project.root,
-        env=project.env,
-        stdout=(tmp_path / "viz.log").open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        data = None
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/main", timeout=2) as r:
-                    data = json.loads(r.read())
-                break
-            except OSError:
-                time.sleep(1)
-        log = (tmp_path / "viz.log").read_text()
-        assert data is not None, f"kedro viz run did not answer within 2 minutes:\n{log[-3000:]}"
-        names = {n.get("full_name") for n in data["nodes"]}
-        assert "regularization.l2.seed_42.train_model" in names
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    log = tmp_path / "viz.log"
+    command = ["viz", "run", "--no-browser", "--host=127.0.0.1", f"--port={port}"]
+    with started([str(project.kedro_path), *command], project.root, project.env, log) as server:
+        data = json.loads(answer(f"http://127.0.0.1:{port}/api/main", server, log))
+    names = {n.get("full_name") for n in data["nodes"]}
+    assert "regularization.l2.seed_42.train_model" in names
