@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from tests.browser import CHROMIUM, answer, dump_dom, free_port, started
-from tests.conftest import VARIANTS
+from tests.conftest import TINY_PARAMETERS, VARIANTS, copy_project
 from tests.mlflow_store import children, kedro_runs, runs, store
+from tests.raw_files import write_housing
 
 pytest.importorskip(
     "kedro_mlflow",
@@ -33,17 +32,9 @@ from from_data_to_model.tracking import (  # noqa: E402
 slow = pytest.mark.slow
 
 
-def latest(folder, name: str):
-    """The newest version of a versioned catalog file."""
-    return sorted(folder.glob(f"{name}/*/{name}"))[-1]
-
-
 @pytest.fixture(scope="module")
 def housing_run(tmp_path_factory):
     """``kedro run --pipeline=housing`` in a tiny project, with the extra installed."""
-    from tests.conftest import TINY_PARAMETERS, copy_project
-    from tests.raw_files import write_housing
-
     project = copy_project(tmp_path_factory.mktemp("tracked"))
     write_housing(project.raw / "california-housing" / "cal_housing.data", n=80)
     project.local_conf("parameters", TINY_PARAMETERS)
@@ -60,9 +51,9 @@ def test_housing_run_holds_params_metric_history_and_model(housing_run):
     assert parent.data.tags["kedro_command"] == "kedro run --pipeline=housing"
     assert parent.info.status == "FINISHED"
     model_run = children(client, parent)["housing"]
-    outputs = project.root / "data" / "07_model_output" / "housing"
-    metadata = json.loads(latest(outputs, "training_metadata.json").read_text())
-    history = pd.read_csv(latest(outputs, "training_history.csv"))
+    catalog = project.catalog()  # the run's outputs, latest versions
+    metadata = catalog.load("housing.training_metadata")
+    history = catalog.load("housing.training_history")
     # the resolved spec, as parameters
     assert model_run.data.params["epochs"] == str(metadata["spec"]["epochs"]) == "2"
     assert model_run.data.params["optimizer.name"] == metadata["spec"]["optimizer"]["name"]
@@ -73,8 +64,7 @@ def test_housing_run_holds_params_metric_history_and_model(housing_run):
         assert [m.step for m in logged] == history["epoch"].tolist()
         np.testing.assert_allclose([m.value for m in logged], history[column])
     # test metrics
-    test_metrics = json.loads(latest(outputs, "test_metrics.json").read_text())
-    for name, value in test_metrics.items():
+    for name, value in catalog.load("housing.test_metrics").items():
         assert model_run.data.metrics[name] == pytest.approx(value)
     # the Keras model, which predicts as the catalog's copy does
     (logged_model,) = client.search_logged_models(
@@ -83,20 +73,11 @@ def test_housing_run_holds_params_metric_history_and_model(housing_run):
     )
     mlflow.set_tracking_uri(client.tracking_uri)
     tracked = mlflow.keras.load_model(f"models:/{logged_model.model_id}")
-    from kedro.io.core import Version
-
-    from from_data_to_model.datasets import KerasModelDataset
-
-    saved = KerasModelDataset(
-        filepath=str(project.root / "data" / "06_models" / "housing.keras"),
-        version=Version(None, None),
-    ).load()
-    rows = pd.read_parquet(project.root / "data/05_model_input/housing/X_test.parquet").head(5)
+    saved, rows = catalog.load("housing.model"), catalog.load("housing_X_test").head(5)
     np.testing.assert_allclose(tracked.predict(rows), saved.predict(rows), rtol=1e-6)
     # the report and the figure, as artifacts of the model's run
     report = client.download_artifacts(model_run.info.run_id, "housing/report.md")
-    reports = project.root / "data" / "08_reporting" / "housing"
-    assert open(report).read() == latest(reports, "report.md").read_text()
+    assert open(report).read() == catalog.load("housing.report")
     assert {"housing/learning_curve_plot.png", "housing/report.md"} <= {
         a.path for a in client.list_artifacts(model_run.info.run_id, "housing")
     }
