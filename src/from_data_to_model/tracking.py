@@ -26,6 +26,7 @@ from kedro.io import CatalogProtocol
 from kedro.pipeline import Pipeline
 from kedro.pipeline.node import Node
 
+from from_data_to_model.hooks import training_nodes
 from from_data_to_model.pipelines.training.nodes import SEED_SEPARATOR
 from from_data_to_model.pipelines.training.pipeline import TRAINING_TAG
 
@@ -140,8 +141,8 @@ class ModelTrackingHooks:
         run = mlflow.active_run()
         if run is None:  # tracking is disabled for this pipeline in mlflow.yml
             return None
-        models = sum(TRAINING_TAG in n.tags for n in pipeline.nodes)
         # a write before any training: a store that takes no writes stops the run here
+        models = len(training_nodes(pipeline))
         mlflow.MlflowClient().set_tag(run.info.run_id, "models", str(models))
         uri = mlflow.get_tracking_uri()
         return TrackingTarget(uri, run.info.experiment_id, run.info.run_id)
