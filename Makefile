@@ -31,12 +31,13 @@ endif
 study: setup raw-data
 	$(BIN)/kedro run --pipeline=$(PIPELINE)
 
+# Two test processes (pytest-xdist), a test file each at a time: a file's fixtures are made once.
 test: setup raw-data
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 test-fast: setup
-	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest -m "not slow" -n 2 --dist loadfile
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks

@@ -15,22 +15,23 @@ import sys
 import time
 from pathlib import Path
 
-import yaml
+from kedro.config import OmegaConfigLoader
 
+from from_data_to_model import settings
 from from_data_to_model.datasets.idx_dataset import IMAGES_MAGIC, LABELS_MAGIC, read_idx
 from from_data_to_model.model_spec import ModelSpec, ModelSpecChanges
 from from_data_to_model.pipelines.data_ingestion.nodes import prepare_fashion_mnist
 from from_data_to_model.pipelines.data_processing.nodes import scale_features, split_data
-from from_data_to_model.pipelines.evaluation.metrics import evaluate_model
-from from_data_to_model.pipelines.training.nodes import Replicate
+from from_data_to_model.pipelines.modelling.nodes import Training, evaluate_model
+from from_data_to_model.study import StudyShape
 
 
 def main(root: Path, output: Path) -> None:
     start = time.perf_counter()
-    conf = root / "conf" / "base"
-    study = yaml.safe_load((conf / "parameters_regularization.yml").read_text())["regularization"]
-    splits = yaml.safe_load((conf / "parameters_data_processing.yml").read_text())
-    splits = splits["processing"]["fashion_mnist"]
+    loader = OmegaConfigLoader(str(root / "conf"), env="base", **settings.CONFIG_LOADER_ARGS)
+    parameters = loader["parameters"]
+    study, shape = parameters["regularization"], StudyShape.from_parameters(parameters)
+    splits = parameters["processing"]["fashion_mnist"]
     raw = root / "data" / "01_raw" / "fashion-mnist"
     images, labels = prepare_fashion_mnist(
         {
@@ -45,14 +46,13 @@ def main(root: Path, output: Path) -> None:
 
     variants = {}
     defaults = ModelSpec.model_validate(study["defaults"])
-    runs = [(name, seed) for name in study["variants"] for seed in study["seeds"]]
-    for name, seed in runs:
-        changes = ModelSpecChanges.model_validate(study["variants"][name])
-        model, _, metadata = Replicate(seed).train_model(
+    for run in shape.runs():
+        changes = ModelSpecChanges.model_validate(study["variants"][run.variant])
+        model, _, _, metadata = Training(run).train_model(
             x_train, y_train, x_val, y_val, defaults, changes
         )
-        metrics = evaluate_model(model, x_test, y_test)
-        name = f"{name}.seed_{seed}"  # noqa: PLW2901 (the run's key)
+        metrics = evaluate_model(model, metadata, x_test, y_test)
+        name = run.namespace
         variants[name] = {
             "fit_seconds": metadata["fit_seconds"],
             "epochs_run": metadata["epochs_run"],

@@ -37,6 +37,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 from ceilings import dense_flops_per_row  # this folder: run as a script
+from kedro.config import OmegaConfigLoader
+
+from from_data_to_model import settings
+from from_data_to_model.study import StudyShape
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -109,15 +113,18 @@ def latest(folder: Path) -> Path:
 
 
 def kedro_results(project: Path, runs: list[str]) -> tuple[dict, pd.DataFrame]:
-    """Each run's (``<variant>.seed_<seed>``) training metadata, and the runs table."""
-    outputs, reports = project / "data/07_model_output", project / "data/08_reporting"
+    """Each run's (by namespace) training metadata with its spec, and the runs table."""
+    data = project / "data"
+
+    def read(path: Path) -> dict:
+        return json.loads(latest(path).read_text())
+
     metadata = {
-        run: json.loads(
-            latest(outputs / f"regularization.{run}/training_metadata.json").read_text()
-        )
+        run: read(data / f"07_model_output/{run}/training_metadata.json")
+        | {"spec": read(data / f"06_models/{run}/spec.json")}
         for run in runs
     }
-    return metadata, pd.read_csv(latest(reports / "regularization/runs_table.csv"))
+    return metadata, pd.read_csv(latest(data / "08_reporting/regularization/runs_table.csv"))
 
 
 def study_flops(metadata: dict) -> float:
@@ -128,6 +135,13 @@ def study_flops(metadata: dict) -> float:
         )
         for m in metadata.values()
     )
+
+
+def configured_runs() -> tuple[list[str], list[int]]:
+    """The configured study's runs (namespaces) and seeds, as ``kedro run`` reads them."""
+    loader = OmegaConfigLoader(str(ROOT / "conf"), env="base", **settings.CONFIG_LOADER_ARGS)
+    study = StudyShape.from_parameters(loader["parameters"])
+    return [run.namespace for run in study.runs()], list(study.seeds)
 
 
 def kedro_run(
@@ -192,10 +206,8 @@ def benchmark_backend(  # noqa: PLR0913
         "KEDRO_DISABLE_TELEMETRY": "true",
         "COLUMNS": "160",
     }
-    study = yaml.safe_load((ROOT / "conf/base/parameters_regularization.yml").read_text())
-    study = study["regularization"]
-    runs = [f"{v}.seed_{s}" for v in study["variants"] for s in study["seeds"]]
-    result: dict = {"backend": backend, "seeds": study["seeds"]}
+    runs, seeds = configured_runs()
+    result: dict = {"backend": backend, "seeds": seeds}
 
     # (a) and (b) alternate, `repeat` times each; the fastest of each counts (the least
     # disturbed by whatever else the machine did), and every time is kept.
@@ -221,8 +233,7 @@ def benchmark_backend(  # noqa: PLR0913
     result["kedro"] = min(kedro_runs, key=lambda run: run["seconds"])
     result["kedro"]["all_seconds"] = [round(run["seconds"], 1) for run in kedro_runs]
     result["flops"] = study_flops(metadata)
-    keys = report["variant"] + ".seed_" + report["seed"].astype(str)
-    result["kedro_test_loss"] = dict(zip(keys, report["test_loss"], strict=True))
+    result["kedro_test_loss"] = dict(zip(report["namespace"], report["test_loss"], strict=True))
     if plain_too:
         result["plain"] = min(plain_runs, key=lambda run: run["seconds"])
         result["plain"]["all_seconds"] = [round(run["seconds"], 1) for run in plain_runs]
@@ -276,9 +287,9 @@ def print_table(results: dict) -> None:
             print(f"{label:30} {value}")
         plain = r.get("plain", {"fit_seconds": {}})["fit_seconds"]
         plain_loss = r.get("plain_test_loss", {})
-        print(f"{'run':24} {'kedro fit s':>11} {'plain fit s':>11} {'kedro test loss':>16} {'plain test loss':>16}")  # fmt: skip
+        print(f"{'run':40} {'kedro fit s':>11} {'plain fit s':>11} {'kedro test loss':>16} {'plain test loss':>16}")  # fmt: skip
         for v, s in r["kedro"]["fit_seconds"].items():
-            print(f"{v:24} {s:11.1f} {plain.get(v, float('nan')):11.1f} {r['kedro_test_loss'][v]:16.4f} {plain_loss.get(v, float('nan')):16.4f}")  # fmt: skip
+            print(f"{v:40} {s:11.1f} {plain.get(v, float('nan')):11.1f} {r['kedro_test_loss'][v]:16.4f} {plain_loss.get(v, float('nan')):16.4f}")  # fmt: skip
 
 
 def main() -> None:

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import atexit
+import fcntl
+import functools
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
+from importlib.util import find_spec
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
-from omegaconf import OmegaConf
+from kedro.config import OmegaConfigLoader
 
+from from_data_to_model import settings
+from from_data_to_model.study import StudyShape
 from tests.raw_files import write_fashion_mnist, write_housing
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -66,14 +74,48 @@ TINY_PARAMETERS: dict = {
 }  # fmt: skip
 
 
+def project_parameters(env: str = "base", runtime_params: dict | None = None) -> dict:
+    """The project's parameters as a run reads them: Kedro's config loader, the project's
+    ``CONFIG_LOADER_ARGS``, ``conf/<env>`` over ``conf/base``, ``runtime_params`` (what
+    ``--params`` gives) over both."""
+    loader = OmegaConfigLoader(
+        conf_source=str(PROJECT_ROOT / "conf"),
+        env=env,
+        runtime_params=runtime_params,
+        **settings.CONFIG_LOADER_ARGS,
+    )
+    return loader["parameters"]
+
+
 def base_parameters() -> dict:
-    """``conf/base/parameters*.yml``, merged as the config loader merges them."""
-    files = sorted((PROJECT_ROOT / "conf" / "base").glob("parameters*.yml"))
-    return OmegaConf.to_container(OmegaConf.merge(*(OmegaConf.load(f) for f in files)))
+    """``conf/base``'s parameters: the study as configured."""
+    return project_parameters()
 
 
 def tiny_parameters() -> dict:
-    return OmegaConf.to_container(OmegaConf.merge(base_parameters(), TINY_PARAMETERS))
+    """The base parameters with the tests' tiny training settings over them."""
+    return project_parameters(runtime_params=TINY_PARAMETERS)
+
+
+def study_of(parameters: dict) -> StudyShape:
+    return StudyShape.from_parameters(parameters)
+
+
+# Columns of a runs table that say when and how fast, not what was trained.
+RUN_DEPENDENT = ["fit_seconds", "data_loss_seconds", "trained_at"]
+
+
+def one_seed(parameters: dict = TINY_PARAMETERS) -> dict:
+    """These parameters with seed 42 alone: half the training, the same run for seed 42."""
+    return {**parameters, "regularization": {**parameters["regularization"], "seeds": [42]}}
+
+
+def assert_same_runs(runs, reference) -> None:
+    """Each run of a runs table is the reference table's run of that namespace (the same
+    variant and seed), figure for figure: another runner trained the very same models."""
+    expected = reference.set_index("namespace").loc[runs["namespace"]].reset_index()
+    columns = [c for c in runs.columns if c not in RUN_DEPENDENT]
+    pd.testing.assert_frame_equal(runs[columns], expected[columns])
 
 
 def write_yaml(path: Path, content: dict) -> None:
@@ -144,7 +186,22 @@ class Project:
         )
 
 
+@functools.cache
+def migrated_store() -> Path | None:
+    """An empty MLflow store (the [mlflow] extra's SQLite file), migrated once per test
+    session: project copies start with it instead of migrating a new one, 1.5 s each."""
+    if find_spec("mlflow") is None:
+        return None
+    import mlflow
+
+    folder = Path(tempfile.mkdtemp(prefix="mlflow-store-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    mlflow.MlflowClient(f"sqlite:///{folder / 'mlflow.db'}").search_experiments()
+    return folder / "mlflow.db"
+
+
 def copy_project(tmp_path: Path) -> Project:
+    """A copy of the project (conf, src, notebooks, pyproject) with a migrated MLflow store."""
     root = tmp_path / "project"
     root.mkdir()
     shutil.copytree(PROJECT_ROOT / "conf" / "base", root / "conf" / "base")
@@ -159,6 +216,8 @@ def copy_project(tmp_path: Path) -> Project:
     for notebook in (PROJECT_ROOT / "notebooks").glob("*.ipynb"):
         (root / "notebooks").mkdir(exist_ok=True)
         shutil.copy(notebook, root / "notebooks" / notebook.name)
+    if store := migrated_store():
+        shutil.copy(store, root / "mlflow.db")
     return Project(root)
 
 
@@ -206,13 +265,34 @@ def real_project(tmp_path) -> Project:
     return project
 
 
+@pytest.fixture
+def tiny_study_copy(tiny_study, tmp_path) -> Project:
+    """A copy of the shared tiny study, with its trained models and store, to run more on."""
+    shutil.copytree(tiny_study.root, tmp_path / "project", symlinks=True)
+    return Project(tmp_path / "project")
+
+
 @pytest.fixture(scope="session")
 def tiny_study(tmp_path_factory) -> Project:
-    """A tiny project after one ``kedro run`` of every pipeline (shared: treat as read-only)."""
-    project = copy_project(tmp_path_factory.mktemp("tiny_study"))
-    write_fashion_mnist(project.raw / "fashion-mnist", n=300)
-    write_housing(project.raw / "california-housing" / "cal_housing.data", n=80)
-    project.local_conf("parameters", TINY_PARAMETERS)
-    project.session_run()
-    project.session_run(pipeline_names=["tuning"])
-    return project
+    """A tiny project after one ``kedro run`` of every pipeline (shared: treat as read-only).
+
+    Made once per test session: with several test processes (pytest-xdist), the first to
+    ask makes it while the others wait for it, under a file lock.
+    """
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the folder every test process's own one is in
+    folder, done = shared / "tiny_study", shared / "tiny_study.done"
+    with (shared / "tiny_study.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a process's failed attempt
+            folder.mkdir()
+            project = copy_project(folder)
+            write_fashion_mnist(project.raw / "fashion-mnist", n=300)
+            write_housing(project.raw / "california-housing" / "cal_housing.data", n=80)
+            project.local_conf("parameters", TINY_PARAMETERS)
+            project.session_run()
+            project.session_run(pipeline_names=["tuning"])
+            done.touch()
+    return Project(folder / "project")

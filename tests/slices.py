@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -12,15 +11,16 @@ from kedro.runner import SequentialRunner
 from kedro.validation.parameter_validator import ParameterValidator
 from pydantic import BaseModel
 
-from from_data_to_model import run_parameters
-
 
 def study_parameters(variants: dict, seeds: list[int]) -> dict:
-    """The tiny test parameters, with these variants and seeds."""
+    """The tiny test parameters, with just these variants (the first the baseline) and
+    these seeds."""
     from tests.conftest import tiny_parameters
 
     parameters = tiny_parameters()
     parameters["regularization"] |= {"variants": variants, "seeds": seeds}
+    parameters["evaluation"]["baseline"] = next(iter(variants))
+    parameters["tuning"]["families"] = {}  # the base sweeps name variants these may lack
     return parameters
 
 
@@ -32,12 +32,6 @@ def fashion_mnist_inputs(**rows: int) -> dict[str, np.ndarray]:
         inputs[f"fashion_mnist_X_{split}"] = rng.normal(size=(n, 784)).astype(np.float32)
         inputs[f"fashion_mnist_y_{split}"] = np.eye(10, dtype=np.float32)[rng.integers(0, 10, n)]
     return inputs
-
-
-def build(create_pipeline: Callable[[], Pipeline], parameters: dict) -> Pipeline:
-    """The pipeline a run with these parameters gets (what the project's hook arranges)."""
-    run_parameters.use(parameters)
-    return create_pipeline()
 
 
 class KeptDataset(MemoryDataset):

@@ -31,8 +31,8 @@ def trains_extra(project, *args: str, env: dict | None = None) -> None:
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "Training regularization.extra.seed_42 (1 of " in output
-    metadata = project.catalog().load("regularization.extra.seed_43.training_metadata")
-    assert metadata["spec"]["hidden"]["units"] == [3]
+    spec = project.catalog().load("regularization.extra.seed_43.spec")
+    assert spec["hidden"]["units"] == [3]
 
 
 def test_params_add_a_variant(prepared):

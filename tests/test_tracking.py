@@ -22,11 +22,12 @@ pytest.importorskip(
 import mlflow  # noqa: E402  (after the skip: the extra brings it)
 from kedro.pipeline import node  # noqa: E402
 
+from from_data_to_model.study import Run  # noqa: E402
 from from_data_to_model.tracking import (  # noqa: E402
     ModelTrackingHooks,
     TrackingTarget,
-    flat_params,
     model_tags,
+    numbers,
 )
 
 slow = pytest.mark.slow
@@ -34,8 +35,10 @@ slow = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def housing_run(tmp_path_factory):
-    """``kedro run --pipeline=housing`` in a tiny project, with the extra installed."""
+    """``kedro run --pipeline=housing`` in a tiny project, with the extra installed, and a
+    store the run creates (no other test's starts without one)."""
     project = copy_project(tmp_path_factory.mktemp("tracked"))
+    (project.root / "mlflow.db").unlink()
     write_housing(project.raw / "california-housing" / "cal_housing.data", n=80)
     project.local_conf("parameters", TINY_PARAMETERS)
     result = project.kedro("run", "--pipeline=housing")
@@ -52,20 +55,26 @@ def test_housing_run_holds_params_metric_history_and_model(housing_run):
     assert parent.info.status == "FINISHED"
     model_run = children(client, parent)["housing"]
     catalog = project.catalog()  # the run's outputs, latest versions
-    metadata = catalog.load("housing.training_metadata")
+    spec = catalog.load("housing.spec")
     history = catalog.load("housing.training_history")
     # the resolved spec, as parameters
-    assert model_run.data.params["epochs"] == str(metadata["spec"]["epochs"]) == "2"
-    assert model_run.data.params["optimizer.name"] == metadata["spec"]["optimizer"]["name"]
-    assert model_run.data.params["hidden.units"] == str(metadata["spec"]["hidden"]["units"])
+    assert model_run.data.params["epochs"] == str(spec["epochs"]) == "2"
+    assert model_run.data.params["optimizer.name"] == spec["optimizer"]["name"] == "rmsprop"
+    assert model_run.data.params["hidden.units"] == "16"
+    assert model_run.data.tags["study"] == model_run.data.tags["variant"] == "housing"
     # every per-epoch metric, as a history
     for column in history.columns.drop("epoch"):
         logged = client.get_metric_history(model_run.info.run_id, column)
         assert [m.step for m in logged] == history["epoch"].tolist()
         np.testing.assert_allclose([m.value for m in logged], history[column])
-    # test metrics
-    for name, value in catalog.load("housing.test_metrics").items():
+    # the validation summary's and the test split's figures
+    summary, tests = (
+        catalog.load("housing.validation_summary"),
+        catalog.load("housing.test_metrics"),
+    )
+    for name, value in (numbers(summary) | numbers(tests)).items():
         assert model_run.data.metrics[name] == pytest.approx(value)
+    assert model_run.data.metrics["model_val_loss"] == summary["model_val_loss"]
     # the Keras model, which predicts as the catalog's copy does
     (logged_model,) = client.search_logged_models(
         experiment_ids=[parent.info.experiment_id],
@@ -94,6 +103,7 @@ def test_re_evaluating_saved_models_logs_their_test_metrics_by_namespace(housing
     latest_run = runs(client)[0]  # newest first
     assert latest_run.data.tags["kedro_command"] == "kedro run --pipeline=housing --tag=evaluation"
     assert "housing.test_loss" in latest_run.data.metrics
+    assert "housing.model_val_loss" in latest_run.data.metrics
     assert not children(client, latest_run)
 
 
@@ -122,14 +132,17 @@ def test_study_run_has_a_child_run_per_model_and_the_report(tiny_study):
     assert float(l2.data.params["hidden.l2"]) > 0
     assert "test_accuracy" in l2.data.metrics and "val_data_loss" in l2.data.metrics
     artifacts = {a.path for a in client.list_artifacts(study.info.run_id, "regularization")}
-    assert {
+    assert artifacts == {
         "regularization/report.md",
         "regularization/report_table.csv",
         "regularization/runs_table.csv",
+        "regularization/validation_table.csv",
+        "regularization/learning_curves_table.csv",
         "regularization/model_choice.json",
         "regularization/test_metrics_plot.png",
         "regularization/learning_curves_plots",
-    } <= artifacts
+        "regularization/validation_loss_vs_original_plots",
+    }
     curves = client.list_artifacts(study.info.run_id, "regularization/learning_curves_plots")
     assert {f"regularization/learning_curves_plots/{v}.png" for v in VARIANTS} == {
         a.path for a in curves
@@ -226,6 +239,7 @@ WITHOUT_MLFLOW = textwrap.dedent(
 
 @slow
 def test_without_the_extra_nothing_changes_and_nothing_warns(tiny_project):
+    (tiny_project.root / "mlflow.db").unlink()
     result = tiny_project.python("-c", WITHOUT_MLFLOW, "run", "--pipeline=housing")
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
@@ -234,16 +248,18 @@ def test_without_the_extra_nothing_changes_and_nothing_warns(tiny_project):
     assert (tiny_project.root / "data" / "08_reporting" / "housing" / "report.md").is_dir()
 
 
-def test_model_tags_and_params_name_what_was_trained():
-    assert model_tags("regularization.l2.seed_43") == {
-        "namespace": "regularization.l2.seed_43",
+def test_model_tags_and_metrics_name_what_was_trained():
+    assert model_tags(Run("regularization", "l2", 43).fields(43)) == {
         "study": "regularization",
         "variant": "l2",
         "seed": "43",
+        "namespace": "regularization.l2.seed_43",
     }
-    assert model_tags("housing") == dict.fromkeys(["namespace", "study", "variant"], "housing")
-    spec = {"hidden": {"units": [16], "l2": 0.01}, "epochs": 2}
-    assert flat_params(spec) == {"hidden.units": [16], "hidden.l2": 0.01, "epochs": 2}
+    point = Run("tuning", "overfit", 1, "l1", "hidden.l1", 1e-5).fields(1)
+    assert model_tags(point)["family"] == "l1" and model_tags(point)["value"] == "1e-05"
+    summary = {**point, "best_epoch": 3, "model_val_loss": 0.3, "diagnosis": "good fit",
+               "hidden.l1": 1e-5, "early_stopping.enabled": True}  # fmt: skip
+    assert numbers(summary) == {"best_epoch": 3.0, "model_val_loss": 0.3}
 
 
 def test_a_store_that_fails_mid_run_costs_the_log_not_the_outputs(caplog):
@@ -252,7 +268,7 @@ def test_a_store_that_fails_mid_run_costs_the_log_not_the_outputs(caplog):
     hooks = ModelTrackingHooks()
     hooks._target = TrackingTarget("nosuchstore://gone", "1", "0" * 32)
     train = node(lambda: None, None, "model", name="train_model", tags=["training"])
-    hooks.after_node_run(train, catalog=None, outputs={"model": object()})
+    hooks.after_node_run(train, outputs={"model": object()})
     assert "MLflow did not record node train_model" in caplog.text
     assert "outputs are saved by the catalog" in caplog.text
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 import base64
 import json
 import shutil
-import subprocess
 
 import pytest
 
-from tests.browser import CHROMIUM, answer, browser, dump_dom, free_port, serve, started
+from tests.browser import CHROMIUM, answer, dump_dom, free_port, serve, started
 from tests.conftest import VARIANTS, Project, copy_project
 
 pytestmark = pytest.mark.slow
@@ -65,19 +64,11 @@ def test_build_holds_one_training_node_per_configured_variant(viz_build):
     reason="CHROMIUM ABSENT: install Debian's 'chromium' (.ci/run does) for the page check",
 )
 def test_built_page_renders_the_graph(viz_build, tmp_path):
-    screenshot = tmp_path / "viz.png"
     with serve(viz_build) as url:
         dom = dump_dom(tmp_path, url)
-        subprocess.run(
-            [*browser(tmp_path), f"--screenshot={screenshot}", url],
-            capture_output=True,
-            timeout=120,
-            check=True,
-        )
     # collapsed at first: the study and housing namespaces
     assert dom.count('class="pipeline-node pipeline-node--modularPipeline"') >= 2
     assert 'class="pipeline-node pipeline-node--task"' in dom
-    assert screenshot.stat().st_size > 20_000  # kept in the test's temp folder
 
 
 @pytest.fixture(scope="module")
@@ -102,13 +93,14 @@ def preview(build, ids, name: str) -> tuple[str, object]:
     return details["preview_type"], details["preview"]
 
 
-def test_previews_show_tables_json_figures_and_our_datasets(preview_build):
+def test_previews_show_tables_json_figures_and_our_datasets(preview_build, tiny_study):
     build, ids = preview_build
+    chosen = tiny_study.catalog().load("regularization.model_choice")
     kind, table = preview(build, ids, "regularization.report_table")
     assert kind == "TablePreview"
     assert [row[0] for row in table["data"]] == VARIANTS  # every variant, in study order
     kind, choice = preview(build, ids, "regularization.model_choice")
-    assert kind == "JSONPreview" and json.loads(choice)["variant"] in VARIANTS
+    assert kind == "JSONPreview" and json.loads(choice) == chosen
     kind, image = preview(build, ids, "regularization.test_metrics_plot")
     assert kind == "ImagePreview" and base64.b64decode(image).startswith(PNG)
     kind, images = preview(build, ids, "fashion_mnist_raw_train")  # ours: a grid of images

@@ -13,8 +13,8 @@ from kedro.framework.hooks import hook_impl
 from kedro.pipeline import Pipeline
 from kedro.pipeline.node import Node
 
-from from_data_to_model.pipelines.training.pipeline import TRAINING_TAG
 from from_data_to_model.progress import ModelProgress
+from from_data_to_model.study import TRAINING_TAG
 
 logger = logging.getLogger(__name__)
 

@@ -127,6 +127,31 @@ def resolve_spec(defaults: ModelSpec, changes: _Spec | None) -> ModelSpec:
     return ModelSpec.model_validate(OmegaConf.to_container(merged))
 
 
+def spec_paths(spec: type[_Spec] | None = None, prefix: str = "") -> list[str]:
+    """Every field of a spec by its path, in declaration order: ``hidden.units``, ..."""
+    paths = []
+    for name, info in (spec or ModelSpec).model_fields.items():
+        if isinstance(info.annotation, type) and issubclass(info.annotation, _Spec):
+            paths += spec_paths(info.annotation, f"{prefix}{name}.")
+        else:
+            paths.append(prefix + name)
+    return paths
+
+
+def flat_spec(spec: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A resolved spec (``ModelSpec.model_dump()``) as one column per field, named by its
+    path: ``{"hidden.units": "1568", "hidden.l1": 1e-08, ...}``; lists read ``128-64``."""
+    columns: dict[str, Any] = {}
+    for key, value in spec.items():
+        if isinstance(value, dict):
+            columns |= flat_spec(value, f"{prefix}{key}.")
+        else:
+            columns[prefix + key] = (
+                "-".join(str(v) for v in value) if isinstance(value, list) else value
+            )
+    return columns
+
+
 def nested(path: str, value: Any) -> dict[str, Any]:
     """``{"hidden": {"l1": value}}`` for the path ``hidden.l1``."""
     for key in reversed(path.split(".")):

@@ -1,25 +1,48 @@
-"""Project pipelines: each folder of ``pipelines/`` is one; ``__default__`` is the study."""
+"""Project pipelines, composed here from the study's shape."""
 
 from __future__ import annotations
 
-from kedro.framework.project import find_pipelines
 from kedro.pipeline import Pipeline
 
-# Run only when named: a sweep trains many models (see parameters_tuning.yml).
-NAMED_ONLY = {"tuning"}
+from from_data_to_model.context import run_study
+from from_data_to_model.pipelines import (
+    data_ingestion,
+    data_processing,
+    evaluation,
+    housing,
+    modelling,
+    tuning,
+)
+from from_data_to_model.study import TRAINING_TAG, StudyShape
 
 
-def register_pipelines() -> dict[str, Pipeline]:
-    """Register the project's pipelines.
+def study_pipelines(study: StudyShape) -> dict[str, Pipeline]:
+    """Every pipeline of the project, for this study's variants, seeds and sweeps.
 
     ``data_ingestion`` and ``data_processing`` prepare both datasets; ``housing`` and
     ``regularization`` are the two parts of the study, each from its raw data to its
     report; ``training`` and ``evaluation`` are the study's two halves on their own;
-    ``tuning`` sweeps the regularizers' strengths. The study's variants, seeds and grids
-    come from the run's parameters (see ``run_parameters``). ``__default__`` is every
-    pipeline but ``tuning``.
+    ``tuning`` sweeps the regularizers' strengths and runs only when named.
+    ``__default__`` is every pipeline but ``tuning``.
     """
-    pipelines = find_pipelines(raise_errors=True)
-    study = [p for name, p in pipelines.items() if name not in NAMED_ONLY]
-    pipelines["__default__"] = sum(study, Pipeline([]))
-    return pipelines
+    data = data_ingestion.create_pipeline() + data_processing.create_pipeline()
+    models = modelling.create_pipeline(study)
+    training = models.only_nodes_with_tags(TRAINING_TAG)
+    evaluating = (models - training) + evaluation.create_pipeline(study)
+    housing_part = data.only_nodes_with_tags("housing") + housing.create_pipeline()
+    regularization = data.only_nodes_with_tags("fashion_mnist") + training + evaluating
+    return {
+        "data_ingestion": data_ingestion.create_pipeline(),
+        "data_processing": data_processing.create_pipeline(),
+        "housing": housing_part,
+        "regularization": regularization,
+        "training": training,
+        "evaluation": evaluating,
+        "tuning": tuning.create_pipeline(study),
+        "__default__": housing_part + regularization,
+    }
+
+
+def register_pipelines() -> dict[str, Pipeline]:
+    """Kedro's entry point: the pipelines of the run's study (``context.run_study``)."""
+    return study_pipelines(run_study())

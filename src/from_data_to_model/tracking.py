@@ -22,20 +22,17 @@ from typing import Any
 
 import pandas as pd
 from kedro.framework.hooks import hook_impl
-from kedro.io import CatalogProtocol
 from kedro.pipeline import Pipeline
 from kedro.pipeline.node import Node
 
 from from_data_to_model.hooks import training_nodes
-from from_data_to_model.pipelines.training.nodes import SEED_SEPARATOR
-from from_data_to_model.pipelines.training.pipeline import TRAINING_TAG
+from from_data_to_model.model_spec import flat_spec, spec_paths
+from from_data_to_model.study import REPORTING_TAG, RUN_FIELDS, TRAINING_TAG
 
 logger = logging.getLogger(__name__)
 
-REPORTING_LAYER = "reporting"
 MLFLOW_PARENT_RUN_ID = "mlflow.parentRunId"  # the tag that nests a run under another
-SUMMARY_METRICS = ("epochs_run", "best_epoch", "fit_seconds", "parameter_count")
-_STORE_FAULTS = ("mlflow", "sqlalchemy", "sqlite3")  # where a store's errors come from
+TRAINING_METRICS = ("epochs_run", "model_epoch", "fit_seconds", "parameter_count")
 
 
 class TrackingStoreError(RuntimeError):
@@ -51,24 +48,32 @@ class TrackingTarget:
     parent_run_id: str
 
 
-def flat_params(spec: dict[str, Any]) -> dict[str, Any]:
-    """A nested spec as MLflow parameters: ``{"hidden.l1": 0.001, ...}``."""
-    return pd.json_normalize(spec, sep=".").iloc[0].to_dict()
+def model_tags(metadata: dict[str, Any]) -> dict[str, str]:
+    """A trained model's identity, from its training metadata, as run tags (those it has)."""
+    return {key: str(metadata[key]) for key in RUN_FIELDS if metadata.get(key) is not None}
 
 
-def model_tags(namespace: str) -> dict[str, str]:
-    """``regularization.l2.seed_43`` → study ``regularization``, variant ``l2``, seed ``43``."""
-    group, _, seed = namespace.partition(SEED_SEPARATOR)
-    study, _, variant = group.partition(".")
-    return {"namespace": namespace, "study": study, "variant": variant or study} | (
-        {"seed": seed} if seed else {}
-    )
+def numbers(record: dict[str, Any]) -> dict[str, float]:
+    """The numeric fields of a summary or test metrics as MLflow metrics, but for the run's
+    identity and its spec (tags and parameters already)."""
+    skip = {*RUN_FIELDS, *spec_paths()}
+    return {
+        key: float(value)
+        for key, value in record.items()
+        if key not in skip and isinstance(value, int | float) and not isinstance(value, bool)
+    }
 
 
 def _store_fault(error: BaseException) -> bool:
-    """Whether an error, or one it was raised from, is the tracking store's."""
+    """Whether an error, or one it was raised from, is the tracking store's: MLflow's,
+    SQLAlchemy's (the SQL store's) or SQLite's own."""
+    import sqlite3
+
+    from mlflow.exceptions import MlflowException
+    from sqlalchemy.exc import SQLAlchemyError
+
     while error is not None:
-        if type(error).__module__.split(".")[0] in _STORE_FAULTS:
+        if isinstance(error, MlflowException | SQLAlchemyError | sqlite3.Error):
             return True
         error = error.__cause__ or error.__context__
     return False
@@ -148,12 +153,13 @@ class ModelTrackingHooks:
         return TrackingTarget(uri, run.info.experiment_id, run.info.run_id)
 
     @hook_impl
-    def after_node_run(self, node: Node, catalog: CatalogProtocol, outputs: dict[str, Any]) -> None:
-        """Log a trained model, a model's test metrics, or a report, table or figure."""
+    def after_node_run(self, node: Node, outputs: dict[str, Any]) -> None:
+        """Log a trained model, its validation summary or test metrics, or what a reporting
+        node wrote (a report, table or figure)."""
         if self._target is None:
             return
         try:
-            self._log(node, catalog, outputs)
+            self._log(node, outputs)
         except Exception as error:  # the run goes on: its catalog outputs are still saved
             logger.error(
                 "MLflow did not record node %s: %s: %s. The node's outputs are saved by the "
@@ -161,7 +167,7 @@ class ModelTrackingHooks:
                 node.name, type(error).__name__, error,
             )  # fmt: skip
 
-    def _log(self, node: Node, catalog: CatalogProtocol, outputs: dict[str, Any]) -> None:
+    def _log(self, node: Node, outputs: dict[str, Any]) -> None:
         import mlflow
 
         mlflow.set_tracking_uri(self._target.tracking_uri)
@@ -169,25 +175,22 @@ class ModelTrackingHooks:
         named = {name.removeprefix(f"{node.namespace}."): data for name, data in outputs.items()}
         if TRAINING_TAG in node.tags:
             self._log_model(client, node.namespace, named)
-        elif "test_metrics" in named:
-            metrics = {k: float(v) for k, v in named["test_metrics"].items()}
-            run_id = self._model_run(client, node.namespace)
-            if run_id is None:  # a model trained in an earlier run: on this run, by namespace
-                run_id = self._target.parent_run_id
-                metrics = {f"{node.namespace}.{k}": v for k, v in metrics.items()}
-            client.log_batch(run_id, metrics=_metrics(metrics, int(time.time() * 1000)))
-        reports = {
-            name: data
-            for name, data in outputs.items()
-            if (getattr(catalog.get(name), "metadata", None) or {})
-            .get("kedro-viz", {})
-            .get("layer")
-            == REPORTING_LAYER
-        }
-        if reports:
+        for record in ("validation_summary", "test_metrics"):
+            if record in named:
+                self._log_record(client, node.namespace, numbers(named[record]))
+        if REPORTING_TAG in node.tags:
             run_id = self._model_run(client, node.namespace) or self._target.parent_run_id
-            for name, data in reports.items():
+            for name, data in outputs.items():
                 _artifact(client, run_id, name, data)
+
+    def _log_record(self, client: Any, namespace: str, metrics: dict[str, float]) -> None:
+        """A model's summary or test figures, on its run; for a model trained in an earlier
+        ``kedro run`` (``--tags=evaluation``), on this run, prefixed with its namespace."""
+        run_id = self._model_run(client, namespace)
+        if run_id is None:
+            run_id = self._target.parent_run_id
+            metrics = {f"{namespace}.{k}": v for k, v in metrics.items()}
+        client.log_batch(run_id, metrics=_metrics(metrics, int(time.time() * 1000)))
 
     def _model_run(self, client: Any, namespace: str | None) -> str | None:
         """The child run of the model trained in ``namespace``, if there is one."""
@@ -207,25 +210,26 @@ class ModelTrackingHooks:
         from mlflow.entities import Param
 
         started = time.monotonic()
-        metadata, history, model = (
+        metadata, history, model, spec = (
             outputs["training_metadata"],
             outputs["training_history"],
             outputs["model"],
+            outputs["spec"],
         )
         trained = datetime.fromisoformat(metadata["trained_at"]).timestamp()
         end_ms, fit_ms = int(trained * 1000), int(metadata["fit_seconds"] * 1000)
-        tags = model_tags(namespace) | {
+        tags = model_tags(metadata) | {
             MLFLOW_PARENT_RUN_ID: self._target.parent_run_id,
             **{k: str(metadata[k]) for k in ("keras_backend", "keras_version") if k in metadata},
         }
         run_id = client.create_run(
             self._target.experiment_id, start_time=end_ms - fit_ms, tags=tags, run_name=namespace
         ).info.run_id
-        summary = {k: float(metadata[k]) for k in SUMMARY_METRICS if k in metadata}
+        summary = {k: float(metadata[k]) for k in TRAINING_METRICS}
         client.log_batch(
             run_id,
             metrics=_history_metrics(history, end_ms - fit_ms, end_ms) + _metrics(summary, end_ms),
-            params=[Param(k, str(v)) for k, v in flat_params(metadata["spec"]).items()],
+            params=[Param(k, str(v)) for k, v in flat_spec(spec).items()],
         )
         with mlflow.start_run(run_id=run_id, nested=True):
             mlflow.keras.log_model(

@@ -1,54 +1,66 @@
-"""The study as a slice: tiny models trained, evaluated, reported; names inside namespaces."""
+"""The study as a slice: tiny models trained, compared, chosen, reported; and the wiring that
+keeps every test figure away from the choice."""
 
 from __future__ import annotations
 
 import pytest
+from kedro.pipeline import Pipeline
 from matplotlib.figure import Figure
 
-from from_data_to_model.pipeline_registry import register_pipelines
-from from_data_to_model.pipelines import evaluation, training
-from tests.conftest import base_parameters
-from tests.slices import build, fashion_mnist_inputs, run_slice, study_parameters
+from from_data_to_model.pipeline_registry import study_pipelines
+from from_data_to_model.pipelines import evaluation, modelling
+from from_data_to_model.study import StudyShape
+from tests.conftest import base_parameters, study_of
+from tests.slices import fashion_mnist_inputs, run_slice, study_parameters
+
+VARIANTS = {
+    "overfit": {},
+    "small": {"hidden": {"units": [4]}},
+    "dropout": {"dropout": {"layers": 1}},
+}
 
 
 @pytest.fixture(scope="module")
 def study():
-    variants = {
-        "overfit": {},
-        "small": {"hidden": {"units": [4]}},
-        "dropout": {"dropout": {"layers": 1}},
-    }
-    parameters = study_parameters(variants, seeds=[1, 2])
-    pipeline = build(lambda: training.create_pipeline() + evaluation.create_pipeline(), parameters)
+    parameters = study_parameters(VARIANTS, seeds=[1, 2])
+    shape = study_of(parameters)
+    pipeline = modelling.create_pipeline(shape) + evaluation.create_pipeline(shape)
+    kept = (
+        "runs_table",
+        "report_table",
+        "validation_table",
+        "model_choice",
+        "learning_curves_table",
+    )
     return run_slice(
         pipeline,
         parameters,
-        keep=(
-            "regularization.report_table",
-            "regularization.runs_table",
-            "regularization.model_choice",
-        ),
+        keep=tuple(f"regularization.{name}" for name in kept),
         **fashion_mnist_inputs(train=90, val=30, test=30),
     )
 
 
-def test_report_table_and_choice(study):
+def test_tables_choice_and_report(study):
     runs = study.load("regularization.runs_table")
     assert list(zip(runs["variant"], runs["seed"], strict=True)) == [
-        (v, s) for v in ["overfit", "small", "dropout"] for s in (1, 2)
+        (v, s) for v in VARIANTS for s in (1, 2)
     ]
     assert runs["test_data_loss"].gt(0).all() and (runs["test_rows"] == 30).all()
     table = study.load("regularization.report_table")
-    assert list(table["variant"]) == ["overfit", "small", "dropout"]
+    assert list(table["variant"]) == list(VARIANTS)
     assert (table["seeds"] == 2).all() and table["test_data_loss_ci_low"].notna().all()
     small = table.set_index("variant").loc["small"]
     assert small["parameter_count"] == 784 * 4 + 4 + 50
     assert small["model_val_loss_mean"] == runs[runs["variant"] == "small"]["model_val_loss"].mean()
+    validation = study.load("regularization.validation_table")
     choice = study.load("regularization.model_choice")
-    assert choice["variant"] in {"overfit", "small", "dropout"}
+    best = validation.loc[validation["model_val_loss_mean"].idxmin(), "variant"]
+    assert choice["variant"] == best or best in choice["tied_with"]
     report = study.load("regularization.report")
     assert f"**{choice['variant']}**, chosen on the validation split only" in report
     assert "test split (30 rows)" in report
+    curves = study.load("regularization.learning_curves_table")
+    assert len(curves) == 3 * 2 * 2 and set(curves["epoch"]) == {1, 2}
 
 
 def test_figures(study):
@@ -59,16 +71,32 @@ def test_figures(study):
     assert isinstance(study.load("regularization.test_metrics_plot"), Figure)
 
 
+def upstream(pipeline: Pipeline, dataset: str) -> set[str]:
+    """Every dataset a dataset is made from, however far back."""
+    return set().union(*(n.inputs for n in pipeline.to_outputs(dataset).nodes))
+
+
+@pytest.mark.parametrize("name", ["regularization", "__default__", "evaluation"])
+def test_no_test_figure_is_upstream_of_the_choice(name):
+    pipeline = study_pipelines(study_of(base_parameters()))[name]
+    sources = upstream(pipeline, "regularization.model_choice")
+    assert "regularization.l2.seed_43.validation_summary" in sources
+    # the split itself is upstream (it makes training rows too); nothing read from its test side
+    assert not sources & {"fashion_mnist_X_test", "fashion_mnist_y_test"}
+    assert not [s for s in sources if "test_" in s.split(".")[-1] and "unscaled" not in s
+                and not s.startswith("params:processing")]  # fmt: skip
+
+
 def test_every_dotted_name_belongs_to_its_node_namespace():
     """No node reads or writes another namespace's datasets (Kedro's warning stays quiet)."""
-    from kedro.framework.project import configure_project
-
-    configure_project("from_data_to_model")
-    build(lambda: None, base_parameters())
-    for name, pipeline in register_pipelines().items():
+    for name, pipeline in study_pipelines(study_of(base_parameters())).items():
         for node in pipeline.nodes:
             for dataset in node.inputs + node.outputs:
                 if "." in dataset and not dataset.startswith("params:"):
                     assert node.namespace, (name, node.name, dataset)
                     top = node.namespace.split(".")[0]
                     assert dataset.startswith(f"{top}."), (name, node.name, dataset)
+
+
+def test_without_variants_there_is_no_study_to_evaluate():
+    assert evaluation.create_pipeline(StudyShape()).nodes == []

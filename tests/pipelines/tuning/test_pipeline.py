@@ -1,4 +1,4 @@
-"""The tuning pipeline: grids from YAML alone, checked before training, run as a slice."""
+"""The tuning pipeline: grids from YAML alone, run as a slice through the per-model template."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import pytest
 from matplotlib.figure import Figure
 
 from from_data_to_model.pipelines import tuning
-from from_data_to_model.pipelines.tuning.grid import value_name
-from tests.conftest import TINY_TUNING_FAMILIES, base_parameters
-from tests.slices import build, fashion_mnist_inputs, run_slice, study_parameters
+from from_data_to_model.study import value_name
+from tests.conftest import TINY_TUNING_FAMILIES, study_of
+from tests.slices import fashion_mnist_inputs, run_slice, study_parameters
 
 TWO_FAMILIES = {"seeds": [1, 2], "families": TINY_TUNING_FAMILIES}
 
@@ -17,22 +17,25 @@ TWO_FAMILIES = {"seeds": [1, 2], "families": TINY_TUNING_FAMILIES}
 def sweep():
     parameters = study_parameters({"overfit": {}}, seeds=[1]) | {"tuning": TWO_FAMILIES}
     parameters["regularization"]["defaults"]["epochs"] = 3
-    pipeline = build(tuning.create_pipeline, parameters)
+    pipeline = tuning.create_pipeline(study_of(parameters))
     names = [
-        f"tuning.{f}.{o}" for f in ("l2", "learning_rate") for o in ("curve_table", "settled_value")
+        f"tuning.{f}.{o}"
+        for f in ("l2", "learning_rate")
+        for o in ("curve_table", "settled_value", "learning_curves_table")
     ]
     return pipeline, run_slice(
         pipeline, parameters, keep=tuple(names), **fashion_mnist_inputs(train=90, val=30)
     )
 
 
-def test_one_node_per_family_value_and_seed(sweep):
+def test_one_template_per_family_value_and_seed_without_the_test_split(sweep):
     pipeline, _ = sweep
     trained = sorted(n.namespace for n in pipeline.nodes if "training" in n.tags)
     points = [("l2", 1e-6), ("l2", 1e-2), ("learning_rate", 0.0005), ("learning_rate", 0.5)]
     assert trained == sorted(
         f"tuning.{family}.{value_name(v)}.seed_{s}" for family, v in points for s in (1, 2)
     )
+    assert not [d for d in pipeline.all_inputs() if "test" in d]
 
 
 def test_curves_settled_values_figures_and_report(sweep):
@@ -50,22 +53,5 @@ def test_curves_settled_values_figures_and_report(sweep):
     assert len(catalog.load("tuning.curves_table")) == 4
     figure = catalog.load("tuning.l2.validation_curve_plot")
     assert isinstance(figure, Figure) and figure.axes[0].get_xscale() == "log"
-
-
-@pytest.mark.parametrize(
-    ("family", "message"),
-    [
-        ({"path": "hidden.l1", "values": [-1.0]}, "value -1.0 for 'hidden.l1'"),
-        ({"path": "dropout.rate", "values": [1.0]}, "value 1.0 for 'dropout.rate'"),
-        ({"path": "hidden.units", "values": [[0]]}, "value [0] for 'hidden.units'"),
-        ({"path": "hidden.l3", "values": [0.1]}, "l3"),
-        ({"path": "hidden.l1", "values": []}, "at least 1 item"),
-        ({"path": "hidden.l1", "values": [0.1], "variant": "nope"}, "no study variant 'nope'"),
-    ],
-)
-def test_bad_grids_stop_before_any_training(family, message):
-    raw = {"variant": "overfit", "scale": "log", "prefer": "high", "original": 0} | family
-    parameters = base_parameters() | {"tuning": {"seeds": 1, "families": {"broken": raw}}}
-    with pytest.raises(ValueError, match="Parameter 'tuning.families.broken'") as excinfo:
-        build(tuning.create_pipeline, parameters)
-    assert message in str(excinfo.value)
+    curves = catalog.load("tuning.l2.learning_curves_table")
+    assert len(curves) == 2 * 2 * 3 and set(curves["value"]) == {1e-6, 1e-2}

@@ -1,27 +1,12 @@
-"""The model choice, made on validation data only and aware of seed noise."""
+"""The model choice, made from the validation table: no test figure is upstream of it."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
 
-# The only report columns the choice may read: never a test figure.
-VALIDATION_COLUMNS = [
-    "variant", "seeds", "model_val_loss_mean", "model_val_loss_ci_low", "model_val_loss_ci_high",
-    "gap_at_best_mean", "parameter_count", "diagnosis", "diagnosis_seeds",
-]  # fmt: skip
-
-
-def _tied(candidates: pd.DataFrame, best: pd.Series, rule: dict[str, Any]) -> pd.Series:
-    """Variants the data cannot tell from the best: overlapping intervals, or, with one
-    seed (no interval), a validation loss within the tie tolerance."""
-    if math.isnan(best["model_val_loss_ci_high"]):
-        return (
-            candidates["model_val_loss_mean"] <= best["model_val_loss_mean"] + rule["tie_tolerance"]
-        )
-    return candidates["model_val_loss_ci_low"] <= best["model_val_loss_ci_high"]
+from from_data_to_model.stats import overlap_ties
 
 
 def _describe(row: pd.Series) -> str:
@@ -31,28 +16,22 @@ def _describe(row: pd.Series) -> str:
     )
 
 
-def choose_model(report: pd.DataFrame, rule: dict[str, Any]) -> dict[str, Any]:
+def choose_model(validation: pd.DataFrame, rule: dict[str, Any]) -> dict[str, Any]:
     """Pick the variant with the lowest mean validation loss, ties counted honestly.
 
-    Variants whose validation-loss interval overlaps the best one's are tied (with a
-    single seed, those within ``rule["tie_tolerance"]``); among them the one with the
-    fewest parameters wins, then the smaller generalization gap. Only
-    ``VALIDATION_COLUMNS`` are read, so a test figure cannot sway the choice.
+    Variants tied with the best by the study's rule (``stats.overlap_ties``: overlapping
+    intervals; with one seed, within ``rule["tie_tolerance"]``) are candidates; among them
+    the one with the fewest parameters wins, then the smaller generalization gap.
 
     Returns:
         ``{"variant", "reason", "tied_with", "model_val_loss"}``.
     """
-    candidates = report[VALIDATION_COLUMNS]
-    best = candidates.loc[candidates["model_val_loss_mean"].idxmin()]
-    tied = candidates[_tied(candidates, best, rule)]
-    ranked = tied.sort_values(["parameter_count", "gap_at_best_mean", "model_val_loss_mean"])
-    chosen, others = ranked.iloc[0], ranked.iloc[1:]
-    seeds = int(best["seeds"])
-    tie_rule = (
-        f"95 % intervals over {seeds} seeds overlap"
-        if seeds > 1
-        else f"one seed, so within {rule['tie_tolerance']} of each other"
+    best = validation.loc[validation["model_val_loss_mean"].idxmin()]
+    tied, tie_rule = overlap_ties(validation, "model_val_loss", rule["tie_tolerance"])
+    ranked = validation[tied].sort_values(
+        ["parameter_count", "gap_at_best_mean", "model_val_loss_mean"]
     )
+    chosen, others = ranked.iloc[0], ranked.iloc[1:]
     reason = (
         f"its validation loss is the lowest ({chosen['model_val_loss_mean']:.4f})"
         if chosen["variant"] == best["variant"]
@@ -67,7 +46,7 @@ def choose_model(report: pd.DataFrame, rule: dict[str, Any]) -> dict[str, Any]:
         )
     reason += (
         f"; its learning curves read as {chosen['diagnosis']} "
-        f"({chosen['diagnosis_seeds']} of {seeds} seeds)."
+        f"({chosen['diagnosis_seeds']} of {int(best['seeds'])} seeds)."
     )
     return {
         "variant": str(chosen["variant"]),

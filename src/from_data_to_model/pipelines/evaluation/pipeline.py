@@ -1,103 +1,110 @@
-"""The ``evaluation`` pipeline: per-variant metrics, then the report, the choice and the plots."""
+"""The ``evaluation`` pipeline: the study's models compared on validation, the choice, then
+the test figures, the report and the figures, all in ``regularization``.
+
+The choice is wired to the validation summaries alone: no test metric, and nothing made
+from one, is upstream of ``regularization.model_choice``.
+"""
 
 from __future__ import annotations
 
-from kedro.pipeline import Node, Pipeline, node, pipeline
+from kedro.pipeline import Pipeline, node
 
-from from_data_to_model import run_parameters
-from from_data_to_model.pipelines.training.pipeline import STUDY, replicate_namespace
+from from_data_to_model.frames import stack_tables, tabulate_records
+from from_data_to_model.study import EVALUATION_TAG, REGULARIZATION, REPORTING_TAG, StudyShape
 
 from .choice import choose_model
-from .metrics import evaluate_model
 from .plots import plot_learning_curves, plot_test_metrics, plot_validation_vs_original
-from .report import compile_runs_table, summarise_run, write_report
-from .uncertainty import aggregate_variants
-
-EVALUATION_TAG = "evaluation"
-FASHION_MNIST_TEST_DATA = {"X_test": "fashion_mnist_X_test", "y_test": "fashion_mnist_y_test"}
-
-
-def evaluation_node() -> Node:
-    """``model`` on ``X_test``/``y_test`` → ``test_metrics`` (names to be namespaced)."""
-    return node(
-        evaluate_model,
-        inputs=["model", "X_test", "y_test"],
-        outputs="test_metrics",
-        name="evaluate_model",
-        tags=[EVALUATION_TAG],
-    )
+from .report import write_report
+from .tables import (
+    aggregate_validation,
+    compile_report_table,
+    compile_runs_table,
+)
 
 
-def replicate_evaluation(variant: str, seed: int) -> Pipeline:
-    """Test metrics and the table row of one trained model, in its replicate's namespace."""
-    summary = node(
-        summarise_run,
-        inputs=["training_history", "training_metadata", "test_metrics", "params:diagnosis"],
-        outputs="summary",
-        name="summarise_run",
-        tags=[EVALUATION_TAG],
-    )
-    return pipeline(
-        [evaluation_node(), summary],
-        namespace=replicate_namespace(variant, seed),
-        inputs=FASHION_MNIST_TEST_DATA,
-        parameters={"params:diagnosis": "params:evaluation.diagnosis"},
-    )
+def _study(name: str) -> str:
+    return f"{REGULARIZATION}.{name}"
 
 
-def study_evaluation(variants: list[str], seeds: list[int]) -> Pipeline:
-    """The runs and report tables, the choice, the report and the figures, in ``regularization``."""
+def _node(func, inputs, outputs: str, *, name: str | None = None, reporting: bool = True):
+    """A node of the study's namespace; ``reporting`` ones write what a person reads."""
+    tags = [EVALUATION_TAG, REPORTING_TAG] if reporting else [EVALUATION_TAG]
+    name = name or func.__name__
+    return node(func, inputs, _study(outputs), name=name, namespace=REGULARIZATION, tags=tags)
 
-    replicates = [replicate_namespace(v, s) for v in variants for s in seeds]
 
-    def each(output: str) -> dict[str, str]:  # keyed by run: <variant>.seed_<seed>
-        return {ns.removeprefix(f"{STUDY}."): f"{ns}.{output}" for ns in replicates}
+def create_pipeline(study: StudyShape) -> Pipeline:
+    """Compare the study's models on validation and choose; then report with test figures."""
+    if not study.variants:
+        return Pipeline([])
+    runs = [run.namespace for run in study.runs()]
 
-    def study_node(func, inputs, outputs: str, name: str) -> Node:
-        return node(
-            func, inputs, f"{STUDY}.{outputs}", name=name, namespace=STUDY, tags=[EVALUATION_TAG]
-        )
+    def each(output: str) -> list[str]:
+        return [f"{namespace}.{output}" for namespace in runs]
 
-    runs, table = f"{STUDY}.runs_table", f"{STUDY}.report_table"
-    return Pipeline(
+    validation = Pipeline(
         [
-            study_node(compile_runs_table, each("summary"), "runs_table", "compile_runs_table"),
-            study_node(
-                aggregate_variants,
-                [runs, "params:evaluation"],
-                "report_table",
-                "aggregate_variants",
+            _node(
+                tabulate_records,
+                each("validation_summary"),
+                "validation_runs",
+                name="tabulate_validation_runs",
+                reporting=False,
+            ),  # fmt: skip
+            _node(
+                aggregate_validation,
+                [_study("validation_runs"), "params:evaluation"],
+                "validation_table",
             ),
-            study_node(
-                choose_model, [table, "params:evaluation.choice"], "model_choice", "choose_model"
-            ),
-            study_node(
-                write_report,
-                [table, runs, f"{STUDY}.model_choice", "params:evaluation"],
-                "report",
-                "write_report",
-            ),
-            study_node(
-                plot_learning_curves,
-                each("training_history"),
-                "learning_curves_plots",
-                "plot_learning_curves",
-            ),
-            study_node(
-                plot_validation_vs_original,
-                {"baseline": "params:evaluation.baseline", **each("training_history")},
-                "validation_loss_vs_original_plots",
-                "plot_validation_vs_original",
-            ),
-            study_node(plot_test_metrics, table, "test_metrics_plot", "plot_test_metrics"),
+            _node(
+                choose_model,
+                [_study("validation_table"), "params:evaluation.choice"],
+                "model_choice",
+            ),  # fmt: skip
+            _node(
+                stack_tables,
+                each("learning_curve"),
+                "learning_curves_table",
+                name="stack_learning_curves",
+            ),  # fmt: skip
         ]
     )
-
-
-def create_pipeline(**kwargs) -> Pipeline:
-    """Evaluate every model of the run's configuration, then report on them all."""
-    variants, seeds = run_parameters.variants(), run_parameters.seeds()
-    if not variants:
-        return Pipeline([])
-    per_model = sum((replicate_evaluation(v, s) for v in variants for s in seeds), Pipeline([]))
-    return per_model + study_evaluation(variants, seeds)
+    test = Pipeline(
+        [
+            _node(
+                tabulate_records,
+                each("test_metrics"),
+                "test_runs",
+                name="tabulate_test_runs",
+                reporting=False,
+            ),  # fmt: skip
+            _node(
+                compile_runs_table,
+                [_study("validation_runs"), _study("test_runs")],
+                "runs_table",
+            ),
+            _node(
+                compile_report_table,
+                [_study("validation_table"), _study("runs_table"), "params:evaluation"],
+                "report_table",
+            ),
+            _node(
+                write_report,
+                [_study(n) for n in ("report_table", "runs_table", "model_choice")]
+                + ["params:evaluation"],
+                "report",
+            ),
+        ]
+    )
+    figures = Pipeline(
+        [
+            _node(plot_learning_curves, _study("learning_curves_table"), "learning_curves_plots"),
+            _node(
+                plot_validation_vs_original,
+                [_study("learning_curves_table"), "params:evaluation.baseline"],
+                "validation_loss_vs_original_plots",
+            ),
+            _node(plot_test_metrics, _study("report_table"), "test_metrics_plot"),
+        ]
+    )
+    return validation + test + figures

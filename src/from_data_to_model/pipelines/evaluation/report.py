@@ -1,4 +1,5 @@
-"""The report: one table row per trained model, one per variant, and the Markdown."""
+"""The study's report, in Markdown: results with their uncertainty, comparisons,
+diagnoses, the recommendation, what sets the variants apart, where the run ran."""
 
 from __future__ import annotations
 
@@ -10,80 +11,8 @@ from typing import Any
 
 import pandas as pd
 
-from from_data_to_model.pipelines.training.nodes import SEED_SEPARATOR
-
-from .diagnosis import diagnose_fit
-from .metrics import history_metrics
-
-# Documented, stable column order of the runs table (see README, "Outputs").
-RUN_COLUMNS = [
-    "variant", "seed", "diagnosis", "test_data_loss", "test_loss", "test_accuracy",
-    "model_val_loss", "model_val_accuracy", "best_val_loss", "final_val_loss",
-    "final_train_loss", "model_train_loss", "final_logged_train_loss", "gap_final",
-    "gap_at_best", "best_epoch", "model_epoch", "epochs_run", "parameter_count", "fit_seconds",
-    "data_loss_seconds",
-    "hidden_units", "l1", "l2", "dropout_layers", "epochs", "batch_size", "early_stopping",
-    "test_rows", "keras_backend", "keras_version", "trained_at", "diagnosis_reason",
-]  # fmt: skip
-PARAMETER_COLUMNS = [
-    "variant", "hidden_units", "l1", "l2", "dropout_layers", "epochs", "batch_size",
-    "early_stopping", "parameter_count",
-]  # fmt: skip
-
-
-def spec_columns(spec: dict[str, Any]) -> dict[str, Any]:
-    """The hyperparameters that tell the variants apart, flattened for the table."""
-    return {
-        "hidden_units": "-".join(str(u) for u in spec["hidden"]["units"]),
-        "l1": spec["hidden"]["l1"],
-        "l2": spec["hidden"]["l2"],
-        "dropout_layers": spec["dropout"]["layers"],
-        "epochs": spec["epochs"],
-        "batch_size": spec["batch_size"],
-        "early_stopping": spec["early_stopping"]["enabled"],
-    }
-
-
-def summarise_run(
-    history: pd.DataFrame,
-    metadata: dict[str, Any],
-    test_metrics: dict[str, float],
-    thresholds: dict[str, Any],
-) -> dict[str, Any]:
-    """Everything the report says about one trained model (without its variant's name)."""
-    figures = history_metrics(history, metadata)
-    diagnosis, reason = diagnose_fit(history, figures["model_epoch"], thresholds)
-    run = ("parameter_count", "fit_seconds", "data_loss_seconds", "seed", "keras_backend",
-           "keras_version", "trained_at")  # fmt: skip
-    return {
-        **figures,
-        **test_metrics,
-        "diagnosis": diagnosis,
-        "diagnosis_reason": reason,
-        **{key: metadata[key] for key in run},
-        **spec_columns(metadata["spec"]),
-    }
-
-
-def compile_runs_table(**summaries: dict[str, Any]) -> pd.DataFrame:
-    """One row per trained model (keyword ``<variant>.seed_<seed>``), documented columns."""
-    rows = [
-        {"variant": key.rsplit(SEED_SEPARATOR, 1)[0], **summary}
-        for key, summary in summaries.items()
-    ]
-    table = pd.DataFrame(rows)
-    present = [c for c in RUN_COLUMNS if c in table.columns]
-    return table[present + [c for c in table.columns if c not in present]]
-
-
-def _spread(row: pd.Series, measure: str, digits: int = 4) -> str:
-    mean, std = row[f"{measure}_mean"], row[f"{measure}_std"]
-    return f"{mean:.{digits}f}" if math.isnan(std) else f"{mean:.{digits}f} ± {std:.{digits}f}"
-
-
-def _interval(row: pd.Series, measure: str, digits: int = 4) -> str:
-    low, high = row[f"{measure}_ci_low"], row[f"{measure}_ci_high"]
-    return "n/a" if math.isnan(low) else f"[{low:.{digits}f}, {high:.{digits}f}]"
+from from_data_to_model.model_spec import spec_paths
+from from_data_to_model.stats import interval, spread
 
 
 def diagnosis_label(row: pd.Series) -> str:
@@ -97,12 +26,12 @@ def results_table(report: pd.DataFrame) -> str:
         {
             "variant": report["variant"],
             "diagnosis": report.apply(diagnosis_label, axis=1),
-            "test data loss": report.apply(_spread, axis=1, measure="test_data_loss"),
-            "95 % interval": report.apply(_interval, axis=1, measure="test_data_loss"),
-            "test accuracy": report.apply(_spread, axis=1, measure="test_accuracy"),
-            "validation loss": report.apply(_spread, axis=1, measure="model_val_loss"),
-            "its 95 % interval": report.apply(_interval, axis=1, measure="model_val_loss"),
-            "best epoch": report.apply(_spread, axis=1, measure="best_epoch", digits=1),
+            "test data loss": report.apply(spread, axis=1, measure="test_data_loss"),
+            "95 % interval": report.apply(interval, axis=1, measure="test_data_loss"),
+            "test accuracy": report.apply(spread, axis=1, measure="test_accuracy"),
+            "validation loss": report.apply(spread, axis=1, measure="model_val_loss"),
+            "its 95 % interval": report.apply(interval, axis=1, measure="model_val_loss"),
+            "best epoch": report.apply(spread, axis=1, measure="best_epoch", digits=1),
             "parameters": report["parameter_count"],
         }
     )
@@ -209,10 +138,13 @@ def _choice_section(report: pd.DataFrame, choice: dict[str, Any]) -> list[str]:
 
 def _parameters_section(report: pd.DataFrame, evaluation: dict[str, Any]) -> list[str]:
     thresholds = ", ".join(f"{k} {v}" for k, v in evaluation["diagnosis"].items())
+    columns = ["variant", *[c for c in spec_paths() if c in report], "parameter_count"]
     return [
         "## Parameters",
         "",
-        report[PARAMETER_COLUMNS].to_markdown(index=False, floatfmt=".4g"),
+        "What sets the variants apart (every other field of their specs is the same):",
+        "",
+        report[columns].to_markdown(index=False, floatfmt=".4g"),
         "",
         f"Diagnosis thresholds: {thresholds}; choice: overlapping {evaluation['confidence']:.0%} "
         f"intervals (one seed: tie tolerance {evaluation['choice']['tie_tolerance']}), "
@@ -235,13 +167,3 @@ def write_report(
         ["## Run", "", *run],
     ]
     return "\n\n".join("\n".join(section) for section in sections) + "\n"
-
-
-def write_housing_report(summary: dict[str, Any], test_metrics: dict[str, float]) -> str:
-    """The housing model's Markdown report: its validation and test MSE."""
-    return (
-        "# California housing: report\n\n"
-        f"Validation MSE after {summary['epochs_run']} epochs: {summary['final_val_loss']:.4f} "
-        f"(lowest {summary['best_val_loss']:.4f}, epoch {summary['best_epoch']}); "
-        f"test MSE on {test_metrics['test_rows']} rows: {test_metrics['test_loss']:.4f}.\n"
-    )

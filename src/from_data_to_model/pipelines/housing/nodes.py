@@ -1,10 +1,14 @@
-"""Housing-specific nodes."""
+"""Housing-specific nodes: the validation rows Keras would hold out, the report, the figure."""
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pandas as pd
+from matplotlib.figure import Figure
+
+from from_data_to_model.figures import plot_learning_curve, seed_curves
 
 
 def hold_out_validation(
@@ -31,4 +35,22 @@ def hold_out_validation(
         X_train.iloc[split_at:],
         y_train.iloc[:split_at],
         y_train.iloc[split_at:],
+    )
+
+
+def write_housing_report(summary: dict[str, Any], test_metrics: dict[str, Any]) -> str:
+    """The housing model's Markdown report: its validation and test MSE, its fit."""
+    return (
+        "# California housing: report\n\n"
+        f"Validation MSE after {summary['epochs_run']} epochs: {summary['final_val_loss']:.4f} "
+        f"(lowest {summary['best_val_loss']:.4f}, epoch {summary['best_epoch']}); "
+        f"test MSE on {test_metrics['test_rows']} rows: {test_metrics['test_loss']:.4f}.\n\n"
+        f"Fit: {summary['diagnosis']}: {summary['diagnosis_reason']}.\n"
+    )
+
+
+def plot_housing_learning_curve(curve: pd.DataFrame) -> Figure:
+    """The housing model's training vs validation MSE."""
+    return plot_learning_curve(
+        seed_curves(curve), "California housing: training vs validation MSE", ylabel="MSE"
     )

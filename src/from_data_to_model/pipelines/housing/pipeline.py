@@ -1,66 +1,66 @@
-"""The ``housing`` pipeline: its data, then hold out validation rows, train, evaluate."""
+"""The housing model: hold out validation rows, the per-model template, the report."""
 
-from kedro.pipeline import Pipeline, node, pipeline
+from kedro.pipeline import Pipeline, node
 
-from from_data_to_model.pipelines import data_pipeline
-from from_data_to_model.pipelines.evaluation.metrics import history_metrics
-from from_data_to_model.pipelines.evaluation.pipeline import EVALUATION_TAG, evaluation_node
-from from_data_to_model.pipelines.evaluation.plots import plot_housing_learning_curve
-from from_data_to_model.pipelines.evaluation.report import write_housing_report
-from from_data_to_model.pipelines.training import training_template
+from from_data_to_model.pipelines.modelling import model_template
+from from_data_to_model.study import EVALUATION_TAG, HOUSING, REPORTING_TAG, Run
 
-from .nodes import hold_out_validation
+from .nodes import hold_out_validation, plot_housing_learning_curve, write_housing_report
+
+# Training on the first rows of the training split, validating on the rest, as Keras'
+# validation_split does; testing on the test split.
+HOUSING_DATA = {
+    "X_train": "housing.X_fit",
+    "y_train": "housing.y_fit",
+    "X_val": "housing.X_val",
+    "y_val": "housing.y_val",
+    "X_test": "housing_X_test",
+    "y_test": "housing_y_test",
+}
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    """Housing data, then the model trained on ``housing_X_train`` and evaluated.
+    """The housing model trained on ``housing_X_train``, its report and learning curve.
 
-    The modelling runs under the ``housing`` namespace, so its outputs are
-    ``housing.model``, ``housing.training_history``, ..., ``housing.report``.
+    Everything it writes is in the ``housing`` namespace: ``housing.model``,
+    ``housing.validation_summary``, ``housing.test_metrics``, ..., ``housing.report``.
     """
     hold_out = node(
         hold_out_validation,
-        inputs=["X_train_full", "y_train_full", "params:validation_split"],
-        outputs=["X_fit", "X_val", "y_fit", "y_val"],
+        inputs=["housing_X_train", "housing_y_train", "params:housing.validation_split"],
+        outputs=["housing.X_fit", "housing.X_val", "housing.y_fit", "housing.y_val"],
         name="hold_out_validation",
+        namespace=HOUSING,
     )
-    training = pipeline(training_template(), inputs={"X_train": "X_fit", "y_train": "y_fit"})
-    evaluation = pipeline(
+    model = model_template(
+        Run(HOUSING, HOUSING),
+        HOUSING_DATA,
+        {
+            "params:defaults": "params:housing.model",
+            "params:changes": "params:housing.overrides",
+            "params:diagnosis": "params:housing.diagnosis",
+        },
+        test=True,
+    )
+    reporting = [EVALUATION_TAG, REPORTING_TAG]
+    report = Pipeline(
         [
-            evaluation_node(),
-            node(
-                history_metrics,
-                inputs=["training_history", "training_metadata"],
-                outputs="summary",
-                name="summarise_history",
-            ),
             node(
                 write_housing_report,
-                inputs=["summary", "test_metrics"],
-                outputs="report",
+                inputs=["housing.validation_summary", "housing.test_metrics"],
+                outputs="housing.report",
                 name="write_report",
+                namespace=HOUSING,
+                tags=reporting,
             ),
             node(
                 plot_housing_learning_curve,
-                inputs="training_history",
-                outputs="learning_curve_plot",
+                inputs="housing.learning_curve",
+                outputs="housing.learning_curve_plot",
                 name="plot_learning_curve",
+                namespace=HOUSING,
+                tags=reporting,
             ),
-        ],
-        tags=[EVALUATION_TAG],
+        ]
     )
-    return data_pipeline("housing") + pipeline(
-        pipeline([hold_out]) + training + evaluation,
-        namespace="housing",
-        inputs={
-            "X_train_full": "housing_X_train",
-            "y_train_full": "housing_y_train",
-            "X_test": "housing_X_test",
-            "y_test": "housing_y_test",
-        },
-        parameters={
-            "params:validation_split": "params:housing.validation_split",
-            "params:defaults": "params:housing.model",
-            "params:changes": "params:housing.overrides",
-        },
-    )
+    return Pipeline([hold_out]) + model + report

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
@@ -11,33 +10,25 @@ from matplotlib.figure import Figure
 from omegaconf import OmegaConf
 
 from from_data_to_model.model_spec import ModelSpecChanges, nested
-from from_data_to_model.pipelines.evaluation.metrics import history_metrics
-from from_data_to_model.pipelines.evaluation.uncertainty import describe
-from from_data_to_model.pipelines.training.nodes import SEED_SEPARATOR
-
-from .grid import Family, position, value_name
+from from_data_to_model.stats import describe, spread, standard_error_ties
+from from_data_to_model.study import Family
 
 CURVES = ("model_val_loss", "model_train_loss")  # validation and inference-mode training
 
 
-def summarise_point(history: pd.DataFrame, metadata: dict[str, Any]) -> dict[str, Any]:
-    """A trained point's learning-curve figures (training and validation data only)."""
-    return {**history_metrics(history, metadata), "seed": metadata["seed"]}
+def position(value: Any) -> float:
+    """Where a value sits on the curve's axis (units lists by their first layer)."""
+    return float(value[0] if isinstance(value, list) else value)
 
 
 def validation_curve(
-    family: Family, evaluation: dict[str, Any], **summaries: dict[str, Any]
+    family: Family, evaluation: dict[str, Any], *summaries: dict[str, Any]
 ) -> pd.DataFrame:
-    """One row per value of the grid: each curve's mean, std and interval over the seeds.
-
-    ``summaries`` are keyed ``<value name>.seed_<seed>``.
-    """
-    runs = pd.DataFrame(
-        [{"value_name": key.split(SEED_SEPARATOR)[0], **s} for key, s in summaries.items()]
-    )
+    """One row per value of the grid: each curve's mean, std and interval over the seeds,
+    from the points' validation summaries (each says its value and seed)."""
     rows = []
     for value in family.values:
-        points = runs[runs["value_name"] == value_name(value)]
+        points = pd.DataFrame([s for s in summaries if s["value"] == value])
         row = {"value": str(value), "position": position(value), "seeds": len(points)}
         for curve in CURVES:
             row |= describe(points[curve], evaluation["confidence"], curve)
@@ -48,22 +39,15 @@ def validation_curve(
 def settle_value(curve: pd.DataFrame, family: Family, tie_tolerance: float) -> dict[str, Any]:
     """The value with the lowest mean validation loss, ties going to ``family.prefer``'s end.
 
-    Ties follow the one-standard-error rule: every value whose mean validation loss is
-    within one standard error (over the seeds) of the lowest mean counts as tied, and the
-    tie goes to the simpler model (``low``: fewer units) or the stronger regularization
-    (``high``: larger penalty or rate). With a single seed there is no standard error:
-    values within ``tie_tolerance`` are tied. (Overlapping t-intervals are too lax for
-    this: with two seeds they span almost the whole curve.)
+    Ties follow the tuning's rule (``stats.standard_error_ties``): every value whose mean
+    validation loss is within one standard error (over the seeds) of the lowest mean, or
+    with one seed within ``tie_tolerance``; the tie goes to the simpler model (``low``:
+    fewer units) or the stronger regularization (``high``: larger penalty or rate).
     """
     curve = curve.assign(value=[str(v) for v in family.values])  # as configured, not as read
     best = curve.loc[curve["model_val_loss_mean"].idxmin()]
-    seeds = int(best["seeds"])
-    if seeds < 2:
-        margin, rule = tie_tolerance, f"within {tie_tolerance} of it (one seed, no error)"
-    else:
-        margin = best["model_val_loss_std"] / math.sqrt(seeds)
-        rule = f"within one standard error ({margin:.4f}, {seeds} seeds) of it"
-    tied = curve[curve["model_val_loss_mean"] <= best["model_val_loss_mean"] + margin]
+    tied, rule = standard_error_ties(curve, "model_val_loss", tie_tolerance)
+    tied = curve[tied]
     chosen = tied.sort_values("position", ascending=family.prefer == "low").iloc[0]
     end = "the simpler end" if family.prefer == "low" else "the more strongly regularized end"
     reason = (
@@ -120,16 +104,11 @@ def report_section(
     changes: ModelSpecChanges | None,
 ) -> str:
     """How one family's value was settled, as Markdown, with the settled study variant."""
-
-    def spread(row: pd.Series, column: str) -> str:
-        mean, std = row[f"{column}_mean"], row[f"{column}_std"]
-        return f"{mean:.4f}" if math.isnan(std) else f"{mean:.4f} ± {std:.4f}"
-
     table = pd.DataFrame(
         {
             "value": [str(v) for v in family.values],
-            "validation loss (mean ± std)": curve.apply(spread, axis=1, column="model_val_loss"),
-            "training loss, inference mode": curve.apply(spread, axis=1, column="model_train_loss"),
+            "validation loss (mean ± std)": curve.apply(spread, axis=1, measure=CURVES[0]),
+            "training loss, inference mode": curve.apply(spread, axis=1, measure=CURVES[1]),
             "seeds": curve["seeds"].astype(str),
         }
     )

@@ -5,6 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from from_data_to_model.model_spec import ModelSpec, ModelSpecChanges, resolve_spec
+from from_data_to_model.study import REGULARIZATION, Run
+
 
 def history(loss, val_loss) -> pd.DataFrame:
     n = len(loss)
@@ -37,24 +40,30 @@ def good_fit() -> pd.DataFrame:
     return history([0.60, 0.40, 0.30, 0.25, 0.22, 0.20], [0.50, 0.40, 0.35, 0.33, 0.32, 0.321])
 
 
-def metadata(h: pd.DataFrame, *, early_stopping=False, restore=True, parameters=1000, seed=42):
-    epochs_planned = len(h) + (3 if early_stopping else 0)
+def metadata(
+    h: pd.DataFrame, *, model_epoch: int | None = None, variant="v", seed=42, parameters=1000
+) -> dict:
+    """Training metadata of a run that trained ``h`` (its model from the last epoch unless
+    ``model_epoch`` says otherwise)."""
     return {
+        **Run(REGULARIZATION, variant, seed).fields(seed),
         "epochs_run": len(h),
-        "best_epoch": int(h["val_loss"].idxmin()) + 1,
-        "stopped_early": len(h) < epochs_planned,
+        "epochs_planned": len(h),
+        "model_epoch": model_epoch or len(h),
+        "stopped_early": False,
         "fit_seconds": 1.5,
         "data_loss_seconds": 0.1,
         "parameter_count": parameters,
-        "seed": seed,
         "keras_backend": "tensorflow",
         "keras_version": "3.x",
         "trained_at": "2026-01-01T00:00:00+00:00",
-        "spec": {
-            "hidden": {"units": [8], "l1": 0.0, "l2": 1e-8},
-            "dropout": {"layers": 0},
-            "epochs": epochs_planned,
-            "batch_size": 32,
-            "early_stopping": {"enabled": early_stopping, "restore_best_weights": restore},
-        },
     }
+
+
+def spec(**changes) -> dict:
+    """A resolved spec (the study's defaults, 8 hidden units), as the spec dataset holds it."""
+    from tests.conftest import base_parameters
+
+    defaults = ModelSpec.model_validate(base_parameters()["regularization"]["defaults"])
+    small = resolve_spec(defaults, ModelSpecChanges.model_validate({"hidden": {"units": [8]}}))
+    return resolve_spec(small, ModelSpecChanges.model_validate(changes)).model_dump()

@@ -19,9 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from from_data_to_model.pipelines.training.nodes import best_epoch
-
-from .metrics import learning_curves
+from .nodes import learning_curves, lowest_epoch
 
 OVERFIT, UNDERFIT, GOOD_FIT = "over-fitting", "under-fitting", "good fit"
 
@@ -38,7 +36,7 @@ def diagnose_fit(
             ``underfit_max_relative_gap``.
     """
     train, val = (curve.iloc[:model_epoch] for curve in learning_curves(history))
-    best = best_epoch(val) - 1
+    best = lowest_epoch(val) - 1
     val_min, val_end = val.iat[best], val.iat[-1]
     train_at_best, train_end = train.iat[best], train.iat[-1]
     rise = (val_end - val_min) / val_min

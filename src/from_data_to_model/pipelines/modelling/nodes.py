@@ -1,0 +1,141 @@
+"""Training and testing one model: its resolved spec → the fitted model, history, metadata;
+the model on the test split → its test metrics."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from from_data_to_model.model_spec import ModelSpec, ModelSpecChanges, resolve_spec
+from from_data_to_model.study import RUN_FIELDS, Run
+
+logger = logging.getLogger(__name__)
+
+
+def as_float32(data: Any) -> np.ndarray:
+    """A float32 array view of model input (no copy when it already is one)."""
+    return np.asarray(data, dtype=np.float32)
+
+
+def lowest_epoch(losses: pd.Series) -> int:
+    """The (1-based) epoch with the lowest loss (the first, on a tie)."""
+    return int(losses.to_numpy().argmin()) + 1
+
+
+def learning_curves(history: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Training and validation loss per epoch, measured alike.
+
+    The data losses (inference mode, no penalty) where the history has them, else
+    Keras' logged ``loss`` and ``val_loss``.
+    """
+    if "train_data_loss" in history and "val_data_loss" in history:
+        return history["train_data_loss"], history["val_data_loss"]
+    return history["loss"], history["val_loss"]
+
+
+def history_frame(history: dict[str, list[float]]) -> pd.DataFrame:
+    """Keras' ``history.history`` as one row per epoch, numbered from 1."""
+    frame = pd.DataFrame(history)
+    frame.insert(0, "epoch", np.arange(1, len(frame) + 1))
+    return frame
+
+
+def model_epoch(spec: ModelSpec, history: pd.DataFrame) -> int:
+    """The epoch whose weights the fitted model holds: the last, unless early stopping
+    stopped the run and restored its best weights (lowest ``val_loss``, as Keras keeps it)."""
+    early = spec.early_stopping
+    if early.enabled and early.restore_best_weights and len(history) < spec.epochs:
+        return lowest_epoch(history["val_loss"])
+    return len(history)
+
+
+def training_metadata(
+    spec: ModelSpec, history: pd.DataFrame, train_rows: int, seconds: dict[str, float]
+) -> dict[str, Any]:
+    """What a trained model's history does not say: when, how long, which weights."""
+    return {
+        "epochs_run": len(history),
+        "epochs_planned": spec.epochs,
+        "model_epoch": model_epoch(spec, history),
+        "stopped_early": len(history) < spec.epochs,
+        **{name: round(value, 3) for name, value in seconds.items()},
+        "steps_per_epoch": -(-train_rows // spec.batch_size),
+        "train_rows": train_rows,
+        "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+@dataclass(frozen=True)
+class Training:
+    """The training node of one run: its identity travels with the node (a bound method
+    keeps the node picklable for other processes, and its parameters typed for Kedro)."""
+
+    run: Run
+
+    def train_model(
+        self,
+        X_train: Any,
+        y_train: Any,
+        X_val: Any,
+        y_val: Any,
+        defaults: ModelSpec,
+        changes: ModelSpecChanges | None,
+    ) -> tuple[Any, dict[str, Any], pd.DataFrame, dict[str, Any]]:
+        """Fit the model that ``defaults`` with the variant's ``changes`` and this run's
+        (seed, sweep point) describe, validating on ``X_val``.
+
+        Returns:
+            The fitted Keras model; the resolved spec; the history (one row per epoch:
+            Keras' loss and val_loss and every metric, plus the data losses
+            ``train_data_loss``, measured in inference mode, and ``val_data_loss``); the
+            metadata (the run's identity, epochs, fit time, parameter count, backend).
+        """
+        from from_data_to_model import models  # Keras loads when a model trains, not before
+
+        spec = resolve_spec(defaults, changes)
+        if own := self.run.changes():
+            spec = resolve_spec(spec, ModelSpecChanges.model_validate(own))
+        X_train = as_float32(X_train)
+        model, history, seconds = models.fit_model(
+            spec, X_train, as_float32(y_train), as_float32(X_val), as_float32(y_val)
+        )
+        history = history_frame(history)
+        metadata = self.run.fields(spec.seed) | training_metadata(
+            spec, history, len(X_train), seconds
+        )
+        metadata |= {"parameter_count": int(model.count_params()), **models.runtime()}
+        logger.info(
+            "Trained %d epochs in %.1f s (model epoch %d, val_loss %.4f)",
+            len(history), seconds["fit_seconds"], metadata["model_epoch"],
+            history["val_loss"].iat[metadata["model_epoch"] - 1],
+        )  # fmt: skip
+        return model, spec.model_dump(), history, metadata
+
+
+def identity(metadata: dict[str, Any]) -> dict[str, Any]:
+    """The run's identity fields, from its training metadata."""
+    return {key: metadata[key] for key in RUN_FIELDS}
+
+
+def evaluate_model(
+    model: Any, metadata: dict[str, Any], X_test: Any, y_test: Any
+) -> dict[str, Any]:
+    """Loss and compiled metrics of a Keras ``model`` on the test split, prefixed ``test_``.
+
+    ``test_loss`` is Keras' (with the L1/L2 penalty), ``test_data_loss`` the loss alone;
+    ``test_rows`` says how many rows they were measured on. The run's identity comes first.
+    """
+    from from_data_to_model.models import regularization_penalty  # Keras is loaded by now
+
+    results = model.evaluate(
+        as_float32(X_test), as_float32(y_test), batch_size=4096, verbose=0, return_dict=True
+    )
+    metrics = {f"test_{name}": float(value) for name, value in results.items()}
+    metrics["test_data_loss"] = metrics["test_loss"] - regularization_penalty(model)
+    logger.info("Test metrics: %s", ", ".join(f"{k} {v:.4f}" for k, v in metrics.items()))
+    return {**identity(metadata), **metrics, "test_rows": len(X_test)}

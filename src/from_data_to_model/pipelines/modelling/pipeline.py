@@ -1,0 +1,95 @@
+"""The per-model template, and the study's models: one template per variant and seed.
+
+Every trained model of the project, the study's, the housing model and each point of a
+sweep, goes through ``model_template``: resolved spec → model, history, metadata → a
+validation summary; test metrics are a separate node, which only the study's reporting
+and the housing report read.
+"""
+
+from __future__ import annotations
+
+from kedro.pipeline import Pipeline, node, pipeline
+
+from from_data_to_model.study import (
+    EVALUATION_TAG,
+    REGULARIZATION,
+    TRAINING_TAG,
+    Run,
+    StudyShape,
+)
+
+from .nodes import Training, evaluate_model
+from .summary import summarise_validation
+
+# The study's data, shared by every variant (template name → catalog name).
+FASHION_MNIST_TRAINING_DATA = {
+    "X_train": "fashion_mnist_X_train",
+    "y_train": "fashion_mnist_y_train",
+    "X_val": "fashion_mnist_X_val",
+    "y_val": "fashion_mnist_y_val",
+}
+FASHION_MNIST_TEST_DATA = {"X_test": "fashion_mnist_X_test", "y_test": "fashion_mnist_y_test"}
+
+
+def model_template(
+    run: Run, data: dict[str, str], parameters: dict[str, str], test: bool
+) -> Pipeline:
+    """One run's nodes, in its namespace (``run.namespace``).
+
+    Args:
+        run: whose model: its seed and sweep point are merged over the variant's spec.
+        data: catalog names for ``X_train``, ``y_train``, ``X_val``, ``y_val`` (and
+            ``X_test``, ``y_test`` with ``test``).
+        parameters: parameter names for ``params:defaults`` (a full spec),
+            ``params:changes`` (the variant's changes) and ``params:diagnosis``.
+        test: whether the model is scored on the test split (a sweep point is not).
+    """
+    nodes = [
+        node(
+            Training(run).train_model,
+            inputs=["X_train", "y_train", "X_val", "y_val", "params:defaults", "params:changes"],
+            outputs=["model", "spec", "training_history", "training_metadata"],
+            name="train_model",
+            tags=[TRAINING_TAG],
+        ),
+        node(
+            summarise_validation,
+            inputs=["training_history", "training_metadata", "spec", "params:diagnosis"],
+            outputs=["validation_summary", "learning_curve"],
+            name="summarise_validation",
+            tags=[EVALUATION_TAG],
+        ),
+    ]
+    if test:
+        nodes.append(
+            node(
+                evaluate_model,
+                inputs=["model", "training_metadata", "X_test", "y_test"],
+                outputs="test_metrics",
+                name="evaluate_model",
+                tags=[EVALUATION_TAG],
+            )
+        )
+    return pipeline(nodes, namespace=run.namespace, inputs=data, parameters=parameters)
+
+
+def variant_parameters(variant: str) -> dict[str, str]:
+    """The template's parameters for a variant of the Fashion-MNIST study."""
+    return {
+        "params:defaults": f"params:{REGULARIZATION}.defaults",
+        "params:changes": f"params:{REGULARIZATION}.variants.{variant}",
+        "params:diagnosis": "params:evaluation.diagnosis",
+    }
+
+
+def create_pipeline(study: StudyShape) -> Pipeline:
+    """Every model of the study: each variant with each seed, trained, summarised on
+    validation and scored on the test split, in ``regularization.<variant>.seed_<seed>``."""
+    data = FASHION_MNIST_TRAINING_DATA | FASHION_MNIST_TEST_DATA
+    return sum(
+        (
+            model_template(run, data, variant_parameters(run.variant), test=True)
+            for run in study.runs()
+        ),
+        Pipeline([]),
+    )
