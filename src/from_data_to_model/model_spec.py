@@ -5,7 +5,7 @@ A spec is a block of ``parameters_*.yml``::
     hidden:         {units: [1568], activation: relu, l1: 0.0, l2: 0.0}
     dropout:        {rate: 0.5, layers: 0}     # Dropout layers after the hidden ones
     output:         {units: 10, activation: softmax}
-    optimizer:      {name: rmsprop, learning_rate: 0.0005}
+    optimizer:      {name: rmsprop, learning_rate: 0.0005, weight_decay: 0.0}  # optional
     loss:           categorical_crossentropy
     metrics:        [accuracy]
     epochs:         20
@@ -75,6 +75,9 @@ class OutputLayer(_Spec):
 class Optimizer(_Spec):
     name: OptimizerName
     learning_rate: PositiveFloat
+    # Decoupled weight decay (each step, weights shrink by learning_rate × weight_decay);
+    # 0, the default, applies none: specs without it train as before it existed.
+    weight_decay: NonNegativeFloat = 0.0
 
 
 class EarlyStopping(_Spec):

@@ -78,7 +78,8 @@ def build_model(spec: ModelSpec, input_dim: int) -> keras.Model:
     """The compiled Keras model a spec describes.
 
     Input → Dense hidden layers (optionally L1/L2-regularized) → ``dropout.layers``
-    Dropout layers → Dense output; compiled with the spec's optimizer, loss, metrics.
+    Dropout layers → Dense output; compiled with the spec's optimizer (with weight decay
+    where the spec sets it), loss, metrics.
 
     Each layer's seed comes from the spec's seed, drawn in the order (and so the values)
     Keras would draw from Python's global ``random``: the same model, even where another
@@ -110,12 +111,11 @@ def build_model(spec: ModelSpec, input_dim: int) -> keras.Model:
         )
     )
     model = keras.Sequential(layers)
-    optimizer = keras.optimizers.get(
-        {
-            "class_name": spec.optimizer.name,
-            "config": {"learning_rate": spec.optimizer.learning_rate},
-        }
-    )
+    optimizer = spec.optimizer
+    config = {"learning_rate": optimizer.learning_rate}
+    if optimizer.weight_decay:
+        config["weight_decay"] = optimizer.weight_decay
+    optimizer = keras.optimizers.get({"class_name": optimizer.name, "config": config})
     model.compile(optimizer=optimizer, loss=spec.loss, metrics=list(spec.metrics))
     return model
 

@@ -1,4 +1,4 @@
-"""The settled variants' environment adds valid variants to the study, and nothing else."""
+"""The example environments add valid variants to the study, and nothing else."""
 
 from __future__ import annotations
 
@@ -24,3 +24,15 @@ def test_settled_environment_adds_four_valid_variants():
     assert specs["dropout_settled"].dropout.rate == 0.3
     assert specs["dropout_settled"].dropout.layers == 2
     assert specs["reduced_size_settled"].hidden.units == [256]
+
+
+def test_weight_decay_environment_adds_a_variant_with_the_new_regularizer():
+    parameters = project_parameters(env="weight_decay")
+    assert study_of(parameters).variants == (*VARIANTS, "weight_decay")
+    defaults = ModelSpec.model_validate(parameters["regularization"]["defaults"])
+    changes = ModelSpecChanges.model_validate(
+        parameters["regularization"]["variants"]["weight_decay"]
+    )
+    spec = resolve_spec(defaults, changes)
+    assert spec.optimizer.weight_decay == 1.0 and spec.hidden.units == [1568]
+    assert defaults.optimizer.weight_decay == 0.0  # the study's own variants: none
