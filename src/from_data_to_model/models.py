@@ -141,14 +141,26 @@ def training_callbacks(
     return callbacks
 
 
+def restored_epoch(callbacks: list[keras.callbacks.Callback]) -> int | None:
+    """The (1-based) epoch whose weights early stopping put back at the end of the fit:
+    Keras restores its best epoch's whenever ``restore_best_weights`` is set, stopped
+    early or not. None without early stopping, or where it restores nothing."""
+    for callback in callbacks:
+        if isinstance(callback, keras.callbacks.EarlyStopping):
+            if callback.restore_best_weights and callback.best_weights is not None:
+                return callback.best_epoch + 1
+    return None
+
+
 def fit_model(
     spec: ModelSpec, X_train: np.ndarray, y_train: np.ndarray, X_val: np.ndarray, y_val: np.ndarray
 ) -> tuple[keras.Model, dict[str, list[float]], dict[str, float]]:
     """Seed, build and fit the model.
 
     Returns:
-        The model, ``history.history``, and the seconds spent: ``fit_seconds`` in all,
-        ``data_loss_seconds`` of them measuring the data losses.
+        The model, ``history.history``, and what else the fit says: ``model_epoch``, the
+        epoch whose weights the model holds, and the seconds spent: ``fit_seconds`` in
+        all, ``data_loss_seconds`` of them measuring the data losses.
     """
     keras.utils.set_random_seed(spec.seed)
     model = build_model(spec, input_dim=X_train.shape[1])
@@ -163,11 +175,12 @@ def fit_model(
         callbacks=callbacks,
         verbose=0,
     )
-    seconds = {
+    fit = {
+        "model_epoch": restored_epoch(callbacks) or len(fitted.history["loss"]),
         "fit_seconds": time.perf_counter() - start,
         "data_loss_seconds": callbacks[0].seconds,
     }
-    return model, fitted.history, seconds
+    return model, fitted.history, fit
 
 
 def runtime() -> dict[str, Any]:

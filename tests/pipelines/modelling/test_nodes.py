@@ -115,6 +115,27 @@ def test_early_stopping_stops_and_restores_best(data):
     assert restored == pytest.approx(history["val_loss"].min(), rel=1e-4)
 
 
+def test_best_weights_are_restored_without_stopping_early_too(data):
+    """Keras puts the best epoch's weights back at the end of every fit that has early
+    stopping with restore_best_weights, stopped or not: the model is that epoch's."""
+    x_train, y_train, x_val, _ = data
+    y_val_noise = np.eye(10, dtype=np.float32)[np.random.default_rng(1).integers(0, 10, len(x_val))]
+    patient = changes(
+        hidden={"units": [64]},
+        optimizer={"learning_rate": 0.01},
+        epochs=6,
+        batch_size=16,
+        early_stopping={"enabled": True, "patience": 50},
+    )
+    model, _, history, metadata = train_model(
+        x_train, y_train, x_val, y_val_noise, DEFAULTS, patient
+    )
+    assert not metadata["stopped_early"] and metadata["epochs_run"] == 6
+    assert metadata["model_epoch"] == lowest_epoch(history["val_loss"]) < 6
+    restored = model.evaluate(x_val, y_val_noise, verbose=0, return_dict=True)["loss"]
+    assert restored == pytest.approx(history["val_loss"].min(), rel=1e-4)
+
+
 def test_accepts_frames_and_no_changes(data):
     x_train, y_train, x_val, y_val = data
     small = resolve_spec(DEFAULTS, changes(epochs=1))

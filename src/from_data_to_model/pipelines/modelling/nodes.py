@@ -45,25 +45,16 @@ def history_frame(history: dict[str, list[float]]) -> pd.DataFrame:
     return frame
 
 
-def model_epoch(spec: ModelSpec, history: pd.DataFrame) -> int:
-    """The epoch whose weights the fitted model holds: the last, unless early stopping
-    stopped the run and restored its best weights (lowest ``val_loss``, as Keras keeps it)."""
-    early = spec.early_stopping
-    if early.enabled and early.restore_best_weights and len(history) < spec.epochs:
-        return lowest_epoch(history["val_loss"])
-    return len(history)
-
-
 def training_metadata(
-    spec: ModelSpec, history: pd.DataFrame, train_rows: int, seconds: dict[str, float]
+    spec: ModelSpec, history: pd.DataFrame, train_rows: int, fit: dict[str, float]
 ) -> dict[str, Any]:
-    """What a trained model's history does not say: when, how long, which weights."""
+    """What a trained model's history does not say: which weights, when, how long."""
     return {
         "epochs_run": len(history),
         "epochs_planned": spec.epochs,
-        "model_epoch": model_epoch(spec, history),
+        "model_epoch": int(fit["model_epoch"]),
         "stopped_early": len(history) < spec.epochs,
-        **{name: round(value, 3) for name, value in seconds.items()},
+        **{name: round(fit[name], 3) for name in ("fit_seconds", "data_loss_seconds")},
         "steps_per_epoch": -(-train_rows // spec.batch_size),
         "train_rows": train_rows,
         "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -101,17 +92,17 @@ class Training:
         if own := self.run.changes():
             spec = resolve_spec(spec, ModelSpecChanges.model_validate(own))
         X_train = as_float32(X_train)
-        model, history, seconds = models.fit_model(
+        model, history, fit = models.fit_model(
             spec, X_train, as_float32(y_train), as_float32(X_val), as_float32(y_val)
         )
         history = history_frame(history)
         metadata = self.run.fields(spec.seed) | training_metadata(
-            spec, history, len(X_train), seconds
+            spec, history, len(X_train), fit
         )
         metadata |= {"parameter_count": int(model.count_params()), **models.runtime()}
         logger.info(
             "Trained %d epochs in %.1f s (model epoch %d, val_loss %.4f)",
-            len(history), seconds["fit_seconds"], metadata["model_epoch"],
+            len(history), fit["fit_seconds"], metadata["model_epoch"],
             history["val_loss"].iat[metadata["model_epoch"] - 1],
         )  # fmt: skip
         return model, spec.model_dump(), history, metadata

@@ -11,9 +11,9 @@ from __future__ import annotations
 from kedro.pipeline import Node, Pipeline, node
 
 from from_data_to_model.frames import stack_tables
-from from_data_to_model.pipelines.modelling import model_template
-from from_data_to_model.pipelines.modelling.pipeline import (
+from from_data_to_model.pipelines.modelling import (
     FASHION_MNIST_TRAINING_DATA,
+    model_template,
     variant_parameters,
 )
 from from_data_to_model.study import EVALUATION_TAG, REPORTING_TAG, TUNING, StudyShape
