@@ -142,12 +142,13 @@ class Project:
         bootstrap_project(self.root)
         return KedroSession.create(project_path=self.root, **kwargs)
 
-    def session_run(self, **kwargs):
-        """``kedro run`` in this process (pipelines are built from this copy's conf)."""
+    def session_run(self, runtime_params: dict | None = None, **kwargs):
+        """``kedro run`` in this process (pipelines are built from this copy's conf);
+        ``runtime_params`` are what ``--params`` gives."""
         cwd = Path.cwd()
         os.chdir(self.root)
         try:
-            with self.session() as session:
+            with self.session(runtime_params=runtime_params) as session:
                 return session.run(**kwargs)
         finally:
             os.chdir(cwd)
@@ -227,12 +228,18 @@ def empty_project(tmp_path) -> Project:
     return copy_project(tmp_path)
 
 
+def write_tiny_raw_files(raw: Path) -> None:
+    """Tiny raw files: 300 training and 60 official test images, 80 houses."""
+    write_fashion_mnist(raw / "fashion-mnist", n=300)
+    write_fashion_mnist(raw / "fashion-mnist", n=60, split="test", seed=1)
+    write_housing(raw / "california-housing" / "cal_housing.data", n=80)
+
+
 @pytest.fixture
 def tiny_project(empty_project) -> Project:
-    """A project copy with tiny raw files (300 images, 80 houses) and tiny training settings."""
+    """A project copy with tiny raw files and tiny training settings."""
     project = empty_project
-    write_fashion_mnist(project.raw / "fashion-mnist", n=300)
-    write_housing(project.raw / "california-housing" / "cal_housing.data", n=80)
+    write_tiny_raw_files(project.raw)
     project.local_conf("parameters", TINY_PARAMETERS)
     return project
 
@@ -274,7 +281,8 @@ def tiny_study_copy(tiny_study, tmp_path) -> Project:
 
 @pytest.fixture(scope="session")
 def tiny_study(tmp_path_factory) -> Project:
-    """A tiny project after one ``kedro run`` of every pipeline (shared: treat as read-only).
+    """A tiny project after one ``kedro run`` of every pipeline, its official test images
+    scored by ``predict`` (shared: treat as read-only).
 
     Made once per test session: with several test processes (pytest-xdist), the first to
     ask makes it while the others wait for it, under a file lock.
@@ -289,10 +297,11 @@ def tiny_study(tmp_path_factory) -> Project:
             shutil.rmtree(folder, ignore_errors=True)  # a process's failed attempt
             folder.mkdir()
             project = copy_project(folder)
-            write_fashion_mnist(project.raw / "fashion-mnist", n=300)
-            write_housing(project.raw / "california-housing" / "cal_housing.data", n=80)
+            write_tiny_raw_files(project.raw)
             project.local_conf("parameters", TINY_PARAMETERS)
             project.session_run()
             project.session_run(pipeline_names=["tuning"])
+            official = project.raw / "fashion-mnist" / "t10k-images-idx3-ubyte.gz"
+            project.session_run({"predict_images": str(official)}, pipeline_names=["predict"])
             done.touch()
     return Project(folder / "project")

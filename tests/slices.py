@@ -24,13 +24,23 @@ def study_parameters(variants: dict, seeds: list[int]) -> dict:
     return parameters
 
 
-def fashion_mnist_inputs(**rows: int) -> dict[str, np.ndarray]:
-    """Random model inputs of the study's names and shapes: ``train=90, val=30, test=30``."""
+def fashion_mnist_inputs(**rows: int) -> dict[str, Any]:
+    """Random model inputs of the study's names and shapes: ``train=90, val=30, test=30,
+    official_test=30``; with an official test set, its raw pixels and the fitted scaler too."""
+    from sklearn.preprocessing import StandardScaler
+
     rng = np.random.default_rng(0)
-    inputs = {}
+    inputs: dict[str, Any] = {}
     for split, n in rows.items():
         inputs[f"fashion_mnist_X_{split}"] = rng.normal(size=(n, 784)).astype(np.float32)
         inputs[f"fashion_mnist_y_{split}"] = np.eye(10, dtype=np.float32)[rng.integers(0, 10, n)]
+    if "official_test" in rows:
+        raw = rng.integers(0, 256, size=(200, 784)).astype(np.float32)
+        scaler = StandardScaler().fit(raw)
+        official = raw[: rows["official_test"]]
+        inputs["fashion_mnist_official_images"] = official
+        inputs["fashion_mnist_X_official_test"] = scaler.transform(official).astype(np.float32)
+        inputs["fashion_mnist_scaler"] = scaler
     return inputs
 
 

@@ -36,12 +36,18 @@ def test_default_run_writes_every_output(tiny_study):
     assert "## Results on the test split (90 rows)" in catalog.load("regularization.report")
     assert catalog.load("housing.training_metadata")["train_rows"] == 44  # floor(56 * 0.8)
     assert "test MSE on 24 rows" in catalog.load("housing.report")
+    promotion = catalog.load("fashion_mnist_promotion")
+    assert promotion["variant"] == choice["variant"]
+    assert catalog.load("fashion_mnist_promoted_model").input_shape == (None, 784)
+    assert catalog.load("regularization.official_check")["images"] == 60
+    assert catalog.load("housing_promoted_model").input_shape == (None, 8)
     reporting = tiny_study.root / "data" / "08_reporting"
     figures = {reporting / "regularization" / "test_metrics.png": (400, 1100)}
     for variant in VARIANTS:
         figures[reporting / "regularization" / "learning_curves" / f"{variant}.png"] = (400, 600)
     figures[reporting / "regularization" / "validation_loss_vs_original" / "all.png"] = (500, 800)
     figures[reporting / "housing" / "learning_curve.png"] = (400, 600)
+    figures[reporting / "regularization" / "confusion_matrix.png"] = (700, 800)
     for figure, size in figures.items():  # figsize × 100 dpi
         assert matplotlib.image.imread(figure).shape[:2] == size, figure
 

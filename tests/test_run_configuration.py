@@ -74,6 +74,7 @@ def test_packaged_project_runs_from_a_folder_without_conf(tiny_project, tmp_path
     )
     run_dir = tmp_path / "deployed"
     write_fashion_mnist(run_dir / "data" / "01_raw" / "fashion-mnist", n=30)
+    write_fashion_mnist(run_dir / "data" / "01_raw" / "fashion-mnist", n=10, split="test")
     write_housing(run_dir / "data" / "01_raw" / "california-housing" / "cal_housing.data", n=30)
     assert TINY_PARAMETERS["ingestion"] == {"california_housing": {"rows": None}}
     result = subprocess.run(

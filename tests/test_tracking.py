@@ -132,17 +132,26 @@ def test_study_run_has_a_child_run_per_model_and_the_report(tiny_study):
     assert float(l2.data.params["hidden.l2"]) > 0
     assert "test_accuracy" in l2.data.metrics and "val_data_loss" in l2.data.metrics
     artifacts = {a.path for a in client.list_artifacts(study.info.run_id, "regularization")}
+    tables = ["validation", "runs", "report", "learning_curves", "official_test", "per_class",
+              "confusion", "official_predictions"]  # fmt: skip
+    plots = ["test_metrics", "confusion_matrix", "confident_mistakes"]
     assert artifacts == {
         "regularization/report.md",
-        "regularization/report_table.csv",
-        "regularization/runs_table.csv",
-        "regularization/validation_table.csv",
-        "regularization/learning_curves_table.csv",
         "regularization/model_choice.json",
-        "regularization/test_metrics_plot.png",
+        "regularization/official_check.json",
+        *(f"regularization/{table}_table.csv" for table in tables),
+        *(f"regularization/{plot}_plot.png" for plot in plots),
         "regularization/learning_curves_plots",
         "regularization/validation_loss_vs_original_plots",
     }
+    # the promoted models, registered to be served: the champion is the promoted run
+    for served, promotion in (("fashion_mnist", "fashion_mnist_promotion"),
+                              ("housing", "housing_promotion")):  # fmt: skip
+        champion = client.get_model_version_by_alias(f"from_data_to_model.{served}", "champion")
+        assert champion.run_id == study.info.run_id
+        expected = tiny_study.catalog().load(promotion)
+        assert champion.tags["namespace"] == expected["namespace"]
+        assert champion.tags["seed"] == str(expected["seed"])
     curves = client.list_artifacts(study.info.run_id, "regularization/learning_curves_plots")
     assert {f"regularization/learning_curves_plots/{v}.png" for v in VARIANTS} == {
         a.path for a in curves
@@ -268,7 +277,7 @@ def test_a_store_that_fails_mid_run_costs_the_log_not_the_outputs(caplog):
     hooks = ModelTrackingHooks()
     hooks._target = TrackingTarget("nosuchstore://gone", "1", "0" * 32)
     train = node(lambda: None, None, "model", name="train_model", tags=["training"])
-    hooks.after_node_run(train, outputs={"model": object()})
+    hooks.after_node_run(train, inputs={}, outputs={"model": object()})
     assert "MLflow did not record node train_model" in caplog.text
     assert "outputs are saved by the catalog" in caplog.text
 

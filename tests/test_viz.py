@@ -49,6 +49,10 @@ def test_build_holds_one_training_node_per_configured_variant(viz_build):
     study = data["modular_pipelines"]["regularization"]["children"]
     assert {"regularization.l2"} <= {c["id"] for c in study}
     assert not any(c["id"].startswith("regularization.l2.seed") for c in study)
+    predict = json.loads((viz_build / "api" / "pipelines" / "predict").read_text())
+    assert {"predict.fashion_mnist.predict_classes", "predict.housing.predict_values"} <= {
+        n["full_name"] for n in predict["nodes"] if n["type"] == "task"
+    }
     assert data["layers"] == [
         "raw",
         "intermediate",

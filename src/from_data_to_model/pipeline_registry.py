@@ -11,6 +11,7 @@ from from_data_to_model.pipelines import (
     evaluation,
     housing,
     modelling,
+    predict,
     tuning,
 )
 from from_data_to_model.study import TRAINING_TAG, StudyShape
@@ -22,8 +23,8 @@ def study_pipelines(study: StudyShape) -> dict[str, Pipeline]:
     ``data_ingestion`` and ``data_processing`` prepare both datasets; ``housing`` and
     ``regularization`` are the two parts of the study, each from its raw data to its
     report; ``training`` and ``evaluation`` are the study's two halves on their own;
-    ``tuning`` sweeps the regularizers' strengths and runs only when named.
-    ``__default__`` is every pipeline but ``tuning``.
+    ``tuning`` sweeps the regularizers' strengths, ``predict`` scores new data with the
+    promoted models; both run only when named. ``__default__`` is every other pipeline.
     """
     data = data_ingestion.create_pipeline() + data_processing.create_pipeline()
     models = modelling.create_pipeline(study)
@@ -39,6 +40,7 @@ def study_pipelines(study: StudyShape) -> dict[str, Pipeline]:
         "training": training,
         "evaluation": evaluating,
         "tuning": tuning.create_pipeline(study),
+        "predict": predict.create_pipeline(),
         "__default__": housing_part + regularization,
     }
 

@@ -27,11 +27,12 @@ from kedro.pipeline.node import Node
 
 from from_data_to_model.hooks import training_nodes
 from from_data_to_model.model_spec import flat_spec, spec_paths
-from from_data_to_model.study import REPORTING_TAG, RUN_FIELDS, TRAINING_TAG
+from from_data_to_model.study import PROMOTION_TAG, REPORTING_TAG, RUN_FIELDS, TRAINING_TAG
 
 logger = logging.getLogger(__name__)
 
 MLFLOW_PARENT_RUN_ID = "mlflow.parentRunId"  # the tag that nests a run under another
+PROMOTED = "_promoted_model"  # <model>_promoted_model: a promoted model, served as <model>
 TRAINING_METRICS = ("epochs_run", "model_epoch", "fit_seconds", "parameter_count")
 
 
@@ -153,13 +154,15 @@ class ModelTrackingHooks:
         return TrackingTarget(uri, run.info.experiment_id, run.info.run_id)
 
     @hook_impl
-    def after_node_run(self, node: Node, outputs: dict[str, Any]) -> None:
-        """Log a trained model, its validation summary or test metrics, or what a reporting
-        node wrote (a report, table or figure)."""
+    def after_node_run(
+        self, node: Node, inputs: dict[str, Any], outputs: dict[str, Any]
+    ) -> None:
+        """Log a trained model, its validation summary or test metrics, what a reporting
+        node wrote (a report, table or figure), or a promoted model, to serve."""
         if self._target is None:
             return
         try:
-            self._log(node, outputs)
+            self._log(node, inputs, outputs)
         except Exception as error:  # the run goes on: its catalog outputs are still saved
             logger.error(
                 "MLflow did not record node %s: %s: %s. The node's outputs are saved by the "
@@ -167,7 +170,7 @@ class ModelTrackingHooks:
                 node.name, type(error).__name__, error,
             )  # fmt: skip
 
-    def _log(self, node: Node, outputs: dict[str, Any]) -> None:
+    def _log(self, node: Node, inputs: dict[str, Any], outputs: dict[str, Any]) -> None:
         import mlflow
 
         mlflow.set_tracking_uri(self._target.tracking_uri)
@@ -182,6 +185,16 @@ class ModelTrackingHooks:
             run_id = self._model_run(client, node.namespace) or self._target.parent_run_id
             for name, data in outputs.items():
                 _artifact(client, run_id, name, data)
+        promoted = [name for name in outputs if name.endswith(PROMOTED)]
+        if PROMOTION_TAG in node.tags and promoted:
+            from from_data_to_model.serving import log_served_model
+
+            model = promoted[0].removesuffix(PROMOTED)  # fashion_mnist_promoted_model: ...
+            promotion = (inputs | outputs)[f"{model}_promotion"]
+            uri = log_served_model(
+                self._target.parent_run_id, model, outputs[promoted[0]], promotion
+            )
+            logger.info("MLflow: registered %s, to serve: mlflow models serve -m %s", uri, uri)
 
     def _log_record(self, client: Any, namespace: str, metrics: dict[str, float]) -> None:
         """A model's summary or test figures, on its run; for a model trained in an earlier

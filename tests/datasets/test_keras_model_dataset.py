@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from kedro.io import Version
 
-from from_data_to_model.datasets import KerasModelDataset, ModelFileError
+from from_data_to_model.datasets import KerasModelDataset, ModelFileError, ModelMissingError
 
 
 def tiny_model(seed: int) -> keras.Model:
@@ -60,3 +60,12 @@ def test_not_a_keras_file_gives_clear_error(tmp_path):
         versioned(tmp_path / "l2.keras").load()
     assert "2026-01-01T00.00.00.000Z/l2.keras" in str(excinfo.value)
     assert "--namespaces=regularization.<variant>" in str(excinfo.value)
+
+
+def test_no_model_saved_yet_says_what_to_run(tmp_path):
+    dataset = KerasModelDataset(
+        filepath=str(tmp_path / "promoted.keras"), version=Version(None, None),
+        missing="No fashion_mnist model has been promoted yet: run the study first.",
+    )  # fmt: skip
+    with pytest.raises(ModelMissingError, match="No fashion_mnist model has been promoted yet"):
+        dataset.load()

@@ -13,3 +13,12 @@ class RawDataMissingError(RawDataError):
 
 class ModelFileError(DatasetError):
     """A saved model file is not a loadable Keras model."""
+
+
+class InputDataError(DatasetError):
+    """Data to score (images, housing features) that cannot be read as such."""
+
+
+class ModelMissingError(DatasetError):
+    """No model was saved where a load looks (none promoted yet): the message says what to
+    run to make one."""

@@ -47,6 +47,16 @@ def read_idx(
             raw = gzip.GzipFile(fileobj=packed).read()
     except (OSError, EOFError, zlib.error) as exc:
         raise RawDataError(f"{path}: not a readable gzip file ({exc}). Replace it.") from None
+    return parse_idx(raw, expected_magic, path)
+
+
+def parse_idx(raw: bytes, expected_magic: int, path: str | Path) -> np.ndarray:
+    """The array an IDX file's (decompressed) bytes hold; ``path`` names it in errors.
+
+    Raises:
+        RawDataError: wrong magic number, or a size that does not match the dimensions in
+            the header.
+    """
     if len(raw) < 4:
         raise RawDataError(f"{path}: {len(raw)} bytes, too short for an IDX header.")
     magic = int.from_bytes(raw[:4], "big")

@@ -14,11 +14,12 @@ import fsspec
 from kedro.io.core import (
     AbstractVersionedDataset,
     Version,
+    VersionNotFoundError,
     get_filepath_str,
     get_protocol_and_path,
 )
 
-from .errors import ModelFileError
+from .errors import ModelFileError, ModelMissingError
 from .previews import TablePreview
 
 
@@ -49,8 +50,11 @@ class KerasModelDataset(AbstractVersionedDataset[Any, Any]):
         credentials: dict[str, Any] | None = None,
         fs_args: dict[str, Any] | None = None,
         metadata: dict[str, Any] | None = None,
+        missing: str | None = None,
     ) -> None:
+        """``missing``: what a load says when no model was saved yet (what to run)."""
         protocol, path = get_protocol_and_path(filepath, version)
+        self._missing = missing
         self._protocol = protocol
         self._fs = fsspec.filesystem(protocol, **(credentials or {}), **(fs_args or {}))
         self._load_args = load_args or {}
@@ -69,7 +73,13 @@ class KerasModelDataset(AbstractVersionedDataset[Any, Any]):
     def load(self) -> Any:
         import keras
 
-        path = get_filepath_str(self._get_load_path(), self._protocol)
+        try:
+            load_path = self._get_load_path()
+        except VersionNotFoundError:
+            if self._missing is None:
+                raise
+            raise ModelMissingError(self._missing) from None
+        path = get_filepath_str(load_path, self._protocol)
         with tempfile.TemporaryDirectory() as tmp:
             local = Path(tmp) / "model.keras"
             self._fs.get(path, str(local))

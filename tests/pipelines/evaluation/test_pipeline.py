@@ -25,18 +25,17 @@ def study():
     parameters = study_parameters(VARIANTS, seeds=[1, 2])
     shape = study_of(parameters)
     pipeline = modelling.create_pipeline(shape) + evaluation.create_pipeline(shape)
-    kept = (
-        "runs_table",
-        "report_table",
-        "validation_table",
-        "model_choice",
-        "learning_curves_table",
-    )
+    kept = [
+        *(f"regularization.{name}" for name in ("runs_table", "report_table", "validation_table",
+          "model_choice", "learning_curves_table", "official_test_table", "official_check",
+          "per_class_table")),
+        "fashion_mnist_promoted_model", "fashion_mnist_promotion",
+    ]  # fmt: skip
     return run_slice(
         pipeline,
         parameters,
-        keep=tuple(f"regularization.{name}" for name in kept),
-        **fashion_mnist_inputs(train=90, val=30, test=30),
+        keep=tuple(kept),
+        **fashion_mnist_inputs(train=90, val=30, test=30, official_test=30),
     )
 
 
@@ -63,6 +62,28 @@ def test_tables_choice_and_report(study):
     assert len(curves) == 3 * 2 * 2 and set(curves["epoch"]) == {1, 2}
 
 
+def test_the_chosen_variants_best_seed_is_promoted_and_checked_on_the_official_set(study):
+    choice, promotion = (
+        study.load("regularization.model_choice"),
+        study.load("fashion_mnist_promotion"),
+    )
+    runs = study.load("regularization.runs_table")
+    own = runs[runs["variant"] == choice["variant"]]
+    best = own.loc[own["model_val_loss"].idxmin()]
+    assert (promotion["variant"], promotion["seed"]) == (choice["variant"], best["seed"])
+    assert promotion["namespace"] == best["namespace"]
+    assert promotion["outputs"]["classes"][0] == "T-shirt/top"
+    check = study.load("regularization.official_check")
+    assert check["images"] == 30 and 0 <= check["accuracy"] <= 1
+    official = study.load("regularization.official_test_table")
+    assert list(official["variant"]) == list(VARIANTS) and (official["seeds"] == 2).all()
+    assert study.load("regularization.per_class_table")["images"].sum() == 30
+    report = study.load("regularization.report")
+    assert f"**{promotion['namespace']}**: of {choice['variant']}'s 2 seeds" in report
+    assert "## The final check: Fashion-MNIST's official test set (30 images)" in report
+    assert "- MLP 256-128-64, no preprocessing: 0.900" in report
+
+
 def test_figures(study):
     curves = study.load("regularization.learning_curves_plots")
     assert set(curves) == {"overfit.png", "small.png", "dropout.png"}
@@ -81,10 +102,22 @@ def test_no_test_figure_is_upstream_of_the_choice(name):
     pipeline = study_pipelines(study_of(base_parameters()))[name]
     sources = upstream(pipeline, "regularization.model_choice")
     assert "regularization.l2.seed_43.validation_summary" in sources
-    # the split itself is upstream (it makes training rows too); nothing read from its test side
+    # the split itself is upstream (it makes training rows too); nothing read from its test
+    # side, nor from the official test set
     assert not sources & {"fashion_mnist_X_test", "fashion_mnist_y_test"}
     assert not [s for s in sources if "test_" in s.split(".")[-1] and "unscaled" not in s
                 and not s.startswith("params:processing")]  # fmt: skip
+    assert not [s for s in sources if "official" in s or "promot" in s]
+
+
+def test_no_test_figure_is_upstream_of_the_promoted_model():
+    pipeline = study_pipelines(study_of(base_parameters()))["regularization"]
+    sources = upstream(pipeline, "fashion_mnist_promoted_model")
+    assert {"regularization.model_choice", "fashion_mnist_scaler"} <= sources
+    assert "regularization.l2.seed_43.model" in sources
+    assert not [s for s in sources if "test_" in s.split(".")[-1] and "unscaled" not in s
+                and not s.startswith("params:processing")]  # fmt: skip
+    assert not [s for s in sources if "official" in s]
 
 
 def test_every_dotted_name_belongs_to_its_node_namespace():

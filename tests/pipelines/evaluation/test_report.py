@@ -8,6 +8,7 @@ import pandas as pd
 from from_data_to_model.figures import variant_colours
 from from_data_to_model.frames import stack_tables, tabulate_records
 from from_data_to_model.pipelines.evaluation.choice import choose_model
+from from_data_to_model.pipelines.evaluation.official_test import compare_test_sets
 from from_data_to_model.pipelines.evaluation.plots import (
     plot_learning_curves,
     plot_test_metrics,
@@ -21,6 +22,7 @@ from from_data_to_model.pipelines.evaluation.tables import (
 )
 from from_data_to_model.pipelines.modelling.nodes import identity
 from from_data_to_model.pipelines.modelling.summary import summarise_validation
+from from_data_to_model.promotion import promotion_record
 from tests.conftest import base_parameters
 from tests.pipelines.modelling.histories import (
     clear_overfit,
@@ -64,9 +66,34 @@ def report_inputs():
     return report, runs, choose_model(validation, EVALUATION["choice"]), stack_tables(*curves)
 
 
+def final_check(runs: pd.DataFrame, choice: dict) -> dict:
+    """write_report's inputs after the choice: the promotion and the official test set,
+    here with the study's own test figures standing in for the official ones."""
+    tests = runs[["namespace", "test_data_loss", "test_accuracy"]]
+    classes = ["T-shirt/top", "Trouser"]
+    confusion = pd.DataFrame({"true": classes, "T-shirt/top": [40, 3], "Trouser": [10, 47]})
+    own = runs[runs["variant"] == choice["variant"]].iloc[0].copy()
+    own["study"] = "regularization"
+    return {
+        "promotion": promotion_record(own, "the reason", {}, {"classes": classes}),
+        "official": compare_test_sets(runs, tests, EVALUATION),
+        "check": {"images": 100, "accuracy": 0.87, "data_loss": 0.36},
+        "per_class": pd.DataFrame(
+            {
+                "class": classes,
+                "precision": [0.8, 0.94],
+                "recall": [0.93, 0.82],
+                "f1": [0.86, 0.88],
+                "images": [43, 57],
+            }
+        ),  # fmt: skip
+        "confusion": confusion,
+    }
+
+
 def test_markdown_report_content():
     report, runs, choice, _ = report_inputs()
-    text = write_report(report, runs, choice, EVALUATION)
+    text = write_report(report, runs, choice, **final_check(runs, choice), evaluation=EVALUATION)
     for name in CURVES:
         assert f"| {name} " in text and f"**{name}**" in text
     assert "## Results on the test split (1234 rows)" in text
@@ -80,6 +107,11 @@ def test_markdown_report_content():
     assert "seeds: 42, 43" in text and "Keras backend: tensorflow" in text
     assert "## Parameters" in text and "dropout.layers" in text and "hidden.units" in text
     assert "overfit_min_val_rise 0.05" in text and "overlapping 95% intervals" in text
+    assert "## The promoted model" in text and "the reason" in text
+    assert "## The final check: Fashion-MNIST's official test set (100 images)" in text
+    assert "accuracy 0.8700, data loss 0.3600" in text
+    assert "Most often mixed up: T-shirt/top taken for Trouser 10 times" in text
+    assert "- human performance (crowd, 1000 images): 0.835 (ours 0.870, +0.035)" in text
 
 
 def test_one_seed_report_says_it_cannot_give_intervals():
@@ -88,7 +120,8 @@ def test_one_seed_report_says_it_cannot_give_intervals():
     validation_runs = tabulate_records(*(s for s, _, _ in trained() if s["seed"] == 42))
     validation = aggregate_validation(validation_runs, EVALUATION)
     report = compile_report_table(validation, runs, EVALUATION)
-    text = write_report(report, runs, choose_model(validation, EVALUATION["choice"]), EVALUATION)
+    choice = choose_model(validation, EVALUATION["choice"])
+    text = write_report(report, runs, choice, **final_check(runs, choice), evaluation=EVALUATION)
     assert "One seed per variant: no interval can be given" in text
     assert "| n/a " in text and "from one seed (no interval)" in text
 

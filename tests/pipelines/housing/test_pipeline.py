@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from sklearn.preprocessing import StandardScaler
 
 from from_data_to_model.pipelines import housing
 from tests.conftest import tiny_parameters
@@ -22,13 +23,16 @@ def split(rows: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def test_housing_slice_trains_on_the_first_rows_and_reports():
     (x_train, y_train), (x_test, y_test) = split(50, 0), split(20, 1)
+    raw = x_train * 3 + 10  # what the scaler would have standardized
+    scaler = StandardScaler().set_output(transform="pandas").fit(raw)
     parameters = tiny_parameters()
     catalog = run_slice(
         housing.create_pipeline(),
         parameters,
-        keep=("housing.validation_summary", "housing.test_metrics", "housing.training_metadata"),
+        keep=("housing.validation_summary", "housing.test_metrics", "housing.training_metadata",
+              "housing.model", "housing_promotion", "housing_promoted_model"),
         housing_X_train=x_train, housing_y_train=y_train,
-        housing_X_test=x_test, housing_y_test=y_test,
+        housing_X_test=x_test, housing_y_test=y_test, housing_scaler=scaler,
     )  # fmt: skip
     metadata = catalog.load("housing.training_metadata")
     assert metadata["train_rows"] == 40 and metadata["namespace"] == "housing"  # floor(50 × 0.8)
@@ -47,3 +51,10 @@ def test_housing_slice_trains_on_the_first_rows_and_reports():
     assert f"Fit: {summary['diagnosis']}: " in report
     figure = catalog.load("housing.learning_curve_plot")
     assert isinstance(figure, Figure) and figure.axes[0].get_ylabel() == "MSE"
+    promotion = catalog.load("housing_promotion")
+    assert promotion["namespace"] == "housing" and promotion["inputs"]["features"] == FEATURES
+    promoted, model = catalog.load("housing_promoted_model"), catalog.load("housing.model")
+    standardized = scaler.transform(raw).to_numpy(np.float32)
+    np.testing.assert_allclose(  # raw features in: the scaler inside
+        promoted.predict(raw, verbose=0), model.predict(standardized, verbose=0), rtol=1e-5
+    )

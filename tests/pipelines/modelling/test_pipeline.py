@@ -13,7 +13,7 @@ def test_one_template_per_configured_variant_and_seed():
     assert sorted(trained) == sorted(
         f"regularization.{v}.seed_{s}" for v in VARIANTS for s in (42, 43, 44)
     )
-    assert len(pipeline.nodes) == 3 * len(trained)  # train, summarise, evaluate
+    assert len(pipeline.nodes) == 4 * len(trained)  # train, summarise, both test sets
 
 
 def test_a_variant_added_in_parameters_gets_its_nodes():
@@ -22,7 +22,7 @@ def test_a_variant_added_in_parameters_gets_its_nodes():
     parameters["regularization"]["seeds"] = [7]
     names = [n.name for n in modelling.create_pipeline(study_of(parameters)).nodes]
     assert "regularization.extra.seed_7.train_model" in names
-    assert len(names) == 3 * (len(VARIANTS) + 1)
+    assert len(names) == 4 * (len(VARIANTS) + 1)
 
 
 def test_namespaced_outputs_parameters_and_tags():
@@ -47,7 +47,10 @@ def test_namespaced_outputs_parameters_and_tags():
     assert evaluate.inputs == [f"{here}.model", f"{here}.training_metadata",
                                "fashion_mnist_X_test", "fashion_mnist_y_test"]  # fmt: skip
     assert evaluate.outputs == [f"{here}.test_metrics"]
-    assert summarise.tags == evaluate.tags == {"evaluation"}
+    official = nodes[f"{here}.evaluate_model_on_official_test"]
+    assert official.inputs[2:] == ["fashion_mnist_X_official_test", "fashion_mnist_y_official_test"]
+    assert official.outputs == [f"{here}.official_test_metrics"]
+    assert summarise.tags == evaluate.tags == official.tags == {"evaluation"}
 
 
 def test_slice_trains_each_variant_and_seed_as_configured():
@@ -60,7 +63,7 @@ def test_slice_trains_each_variant_and_seed_as_configured():
         modelling.create_pipeline(study_of(parameters)),
         parameters,
         keep=tuple(kept),
-        **fashion_mnist_inputs(train=90, val=30, test=30),
+        **fashion_mnist_inputs(train=90, val=30, test=30, official_test=30),
     )
     assert catalog.load("regularization.small.seed_5.model").layers[0].units == 4
     dropout = catalog.load("regularization.dropout.seed_6.model")

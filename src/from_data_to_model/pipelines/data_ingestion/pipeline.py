@@ -6,7 +6,8 @@ from .nodes import derive_housing_frame, prepare_fashion_mnist, validate_housing
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    """Raw Fashion-MNIST and housing files → validated intermediate datasets."""
+    """Raw Fashion-MNIST (training and official test images) and housing files → validated
+    intermediate datasets."""
     return pipeline(
         [
             node(
@@ -14,6 +15,16 @@ def create_pipeline(**kwargs) -> Pipeline:
                 inputs=["fashion_mnist_raw_train", "params:ingestion.fashion_mnist.num_classes"],
                 outputs=["fashion_mnist_images", "fashion_mnist_labels"],
                 name="prepare_fashion_mnist",
+                tags=["fashion_mnist"],
+            ),
+            node(
+                prepare_fashion_mnist,
+                inputs=[
+                    "fashion_mnist_raw_official_test",
+                    "params:ingestion.fashion_mnist.num_classes",
+                ],
+                outputs=["fashion_mnist_official_images", "fashion_mnist_y_official_test"],
+                name="prepare_fashion_mnist_official_test",
                 tags=["fashion_mnist"],
             ),
             node(

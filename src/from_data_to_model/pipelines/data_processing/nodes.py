@@ -58,3 +58,8 @@ def scale_features(train: Table, test: Table) -> tuple[Table, Table, StandardSca
         scaler.transform(test.astype(np.float32)),
         scaler,
     )
+
+
+def standardize(features: Table, scaler: StandardScaler) -> Table:
+    """Features scaled by a scaler fitted elsewhere (on the training rows), as float32."""
+    return scaler.transform(features.astype(np.float32))

@@ -2,7 +2,7 @@
 
 from kedro.pipeline import Pipeline, node, pipeline
 
-from .nodes import scale_features, separate_target, split_data
+from .nodes import scale_features, separate_target, split_data, standardize
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -80,6 +80,12 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "fashion_mnist_y_val",
                 ],
                 name="split_fashion_mnist_train_validation",
+            ),
+            node(
+                standardize,
+                inputs=["fashion_mnist_official_images", "fashion_mnist_scaler"],
+                outputs="fashion_mnist_X_official_test",
+                name="scale_fashion_mnist_official_test",
             ),
         ],
         tags=["fashion_mnist"],

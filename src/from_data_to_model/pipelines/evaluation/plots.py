@@ -83,3 +83,42 @@ def plot_test_metrics(report: pd.DataFrame) -> Figure:
     low = (report["test_accuracy_ci_low"].fillna(report["test_accuracy_mean"])).min()
     acc_ax.set_ylim(max(0.0, low - 0.05), min(1.0, report["test_accuracy_mean"].max() + 0.03))
     return fig
+
+
+def plot_confusion_matrix(confusion: pd.DataFrame) -> Figure:
+    """The confusion matrix as a heat map, counts written in: true class by row."""
+    matrix = confusion.set_index("true")
+    fig = Figure(figsize=(8, 7), layout="constrained")
+    ax = fig.subplots()
+    image = ax.imshow(matrix.to_numpy(), cmap="Blues")
+    ticks = range(len(matrix))
+    ax.set_xticks(ticks, matrix.columns, rotation=45, ha="right")
+    ax.set_yticks(ticks, matrix.index)
+    high = matrix.to_numpy().max() / 2
+    for (i, j), count in np.ndenumerate(matrix.to_numpy()):
+        ax.text(j, i, str(count), ha="center", va="center", fontsize=8,
+                color="white" if count > high else "black")  # fmt: skip
+    title = f"The promoted model on the official test set ({matrix.to_numpy().sum()} images)"
+    ax.set(xlabel="predicted", ylabel="true", title=title)
+    fig.colorbar(image, ax=ax, shrink=0.8)
+    return fig
+
+
+def plot_confident_mistakes(
+    images: np.ndarray, predictions: pd.DataFrame, class_names: list[str], count: int = 16
+) -> Figure:
+    """The official test images the promoted model gets wrong most confidently."""
+    wrong = predictions[predictions["true"] != predictions["predicted"]]
+    worst = wrong.sort_values("probability", ascending=False).head(count)
+    columns = 8
+    rows = max(1, -(-len(worst) // columns))
+    fig = Figure(figsize=(2 * columns, 2.4 * rows), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(rows, columns)).ravel()
+    for ax, row in zip(axes, worst.itertuples(), strict=False):
+        ax.imshow(np.asarray(images[row.Index]).reshape(28, 28), cmap="gray")
+        ax.set_title(f"{class_names[row.predicted]} {row.probability:.0%}\n"
+                     f"(is {class_names[row.true]})", fontsize=8)  # fmt: skip
+    for ax in axes:
+        ax.axis("off")
+    fig.suptitle("Most confident mistakes on the official test set: predicted (is true)")
+    return fig

@@ -1,4 +1,5 @@
-"""Housing-specific nodes: the validation rows Keras would hold out, the report, the figure."""
+"""Housing-specific nodes: the validation rows Keras would hold out, the report, the figure,
+the promoted model."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from from_data_to_model.figures import plot_learning_curve, seed_curves
+from from_data_to_model.promotion import bundle_model, promotion_record
 
 
 def hold_out_validation(
@@ -54,3 +56,17 @@ def plot_housing_learning_curve(curve: pd.DataFrame) -> Figure:
     return plot_learning_curve(
         seed_curves(curve), "California housing: training vs validation MSE", ylabel="MSE"
     )
+
+
+def promote_housing_model(
+    summary: dict[str, Any], model: Any, scaler: Any
+) -> tuple[dict[str, Any], Any]:
+    """The housing model behind its scaler (raw features in, MedHouseVal out), and what it is."""
+    features = [str(name) for name in scaler.feature_names_in_]
+    promotion = promotion_record(
+        pd.Series(summary),
+        "the housing model is trained once",
+        {"features": features, "layout": "one row per house, these columns, raw values"},
+        {"target": "MedHouseVal", "unit": "$100,000"},
+    )
+    return promotion, bundle_model(model, scaler)

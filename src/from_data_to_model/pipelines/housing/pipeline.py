@@ -3,9 +3,14 @@
 from kedro.pipeline import Pipeline, node
 
 from from_data_to_model.pipelines.modelling import model_template
-from from_data_to_model.study import EVALUATION_TAG, HOUSING, REPORTING_TAG, Run
+from from_data_to_model.study import EVALUATION_TAG, HOUSING, PROMOTION_TAG, REPORTING_TAG, Run
 
-from .nodes import hold_out_validation, plot_housing_learning_curve, write_housing_report
+from .nodes import (
+    hold_out_validation,
+    plot_housing_learning_curve,
+    promote_housing_model,
+    write_housing_report,
+)
 
 # Training on the first rows of the training split, validating on the rest, as Keras'
 # validation_split does; testing on the test split.
@@ -20,7 +25,8 @@ HOUSING_DATA = {
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    """The housing model trained on ``housing_X_train``, its report and learning curve.
+    """The housing model trained on ``housing_X_train``, its report and learning curve, and
+    the model promoted with its scaler (the one model: nothing to choose between).
 
     Everything it writes is in the ``housing`` namespace: ``housing.model``,
     ``housing.validation_summary``, ``housing.test_metrics``, ..., ``housing.report``.
@@ -40,7 +46,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             "params:changes": "params:housing.overrides",
             "params:diagnosis": "params:housing.diagnosis",
         },
-        test=True,
+        tests=("test",),
     )
     reporting = [EVALUATION_TAG, REPORTING_TAG]
     report = Pipeline(
@@ -52,6 +58,14 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="write_report",
                 namespace=HOUSING,
                 tags=reporting,
+            ),
+            node(
+                promote_housing_model,
+                inputs=["housing.validation_summary", "housing.model", "housing_scaler"],
+                outputs=["housing_promotion", "housing_promoted_model"],
+                name="promote_model",
+                namespace=HOUSING,
+                tags=[EVALUATION_TAG, PROMOTION_TAG],
             ),
             node(
                 plot_housing_learning_curve,

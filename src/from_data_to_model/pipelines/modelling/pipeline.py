@@ -28,21 +28,28 @@ FASHION_MNIST_TRAINING_DATA = {
     "X_val": "fashion_mnist_X_val",
     "y_val": "fashion_mnist_y_val",
 }
-FASHION_MNIST_TEST_DATA = {"X_test": "fashion_mnist_X_test", "y_test": "fashion_mnist_y_test"}
+# Its test sets: the study's own split, and Fashion-MNIST's official test images.
+FASHION_MNIST_TEST_DATA = {
+    "X_test": "fashion_mnist_X_test",
+    "y_test": "fashion_mnist_y_test",
+    "X_official_test": "fashion_mnist_X_official_test",
+    "y_official_test": "fashion_mnist_y_official_test",
+}
 
 
 def model_template(
-    run: Run, data: dict[str, str], parameters: dict[str, str], test: bool
+    run: Run, data: dict[str, str], parameters: dict[str, str], tests: tuple[str, ...] = ()
 ) -> Pipeline:
     """One run's nodes, in its namespace (``run.namespace``).
 
     Args:
         run: whose model: its seed and sweep point are merged over the variant's spec.
-        data: catalog names for ``X_train``, ``y_train``, ``X_val``, ``y_val`` (and
-            ``X_test``, ``y_test`` with ``test``).
+        data: catalog names for ``X_train``, ``y_train``, ``X_val``, ``y_val``, and
+            ``X_<test>``, ``y_<test>`` for each of ``tests``.
         parameters: parameter names for ``params:defaults`` (a full spec),
             ``params:changes`` (the variant's changes) and ``params:diagnosis``.
-        test: whether the model is scored on the test split (a sweep point is not).
+        tests: the test sets the model is scored on, each into ``<test>_metrics`` (a
+            sweep point is scored on none).
     """
     nodes = [
         node(
@@ -60,16 +67,16 @@ def model_template(
             tags=[EVALUATION_TAG],
         ),
     ]
-    if test:
-        nodes.append(
-            node(
-                evaluate_model,
-                inputs=["model", "training_metadata", "X_test", "y_test"],
-                outputs="test_metrics",
-                name="evaluate_model",
-                tags=[EVALUATION_TAG],
-            )
+    nodes += [
+        node(
+            evaluate_model,
+            inputs=["model", "training_metadata", f"X_{test}", f"y_{test}"],
+            outputs=f"{test}_metrics",
+            name="evaluate_model" if test == "test" else f"evaluate_model_on_{test}",
+            tags=[EVALUATION_TAG],
         )
+        for test in tests
+    ]
     return pipeline(nodes, namespace=run.namespace, inputs=data, parameters=parameters)
 
 
@@ -84,12 +91,11 @@ def variant_parameters(variant: str) -> dict[str, str]:
 
 def create_pipeline(study: StudyShape) -> Pipeline:
     """Every model of the study: each variant with each seed, trained, summarised on
-    validation and scored on the test split, in ``regularization.<variant>.seed_<seed>``."""
+    validation and scored on the study's test split and on the official test set, in
+    ``regularization.<variant>.seed_<seed>``."""
     data = FASHION_MNIST_TRAINING_DATA | FASHION_MNIST_TEST_DATA
+    tests = ("test", "official_test")
     return sum(
-        (
-            model_template(run, data, variant_parameters(run.variant), test=True)
-            for run in study.runs()
-        ),
+        (model_template(run, data, variant_parameters(run.variant), tests) for run in study.runs()),
         Pipeline([]),
     )

@@ -36,7 +36,7 @@ def family_pipeline(study: StudyShape, name: str) -> Pipeline:
     points = study.sweep(name)
     trained = sum(
         (
-            model_template(p, FASHION_MNIST_TRAINING_DATA, variant_parameters(p.variant), False)
+            model_template(p, FASHION_MNIST_TRAINING_DATA, variant_parameters(p.variant))
             for p in points
         ),
         Pipeline([]),

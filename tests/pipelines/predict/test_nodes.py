@@ -1,0 +1,103 @@
+"""Scoring new data: images made to look like the training images; houses checked."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+
+from from_data_to_model.pipelines.predict.nodes import (
+    as_training_image,
+    check_housing_rows,
+    draw_contact_sheet,
+    predict_classes,
+    predict_values,
+    prepare_images,
+)
+
+FEATURES = ["MedInc", "HouseAge", "AveRooms", "AveBedrms", "Population", "AveOccup",
+            "Latitude", "Longitude"]  # fmt: skip
+HOUSING = {"namespace": "housing", "inputs": {"features": FEATURES},
+           "outputs": {"target": "MedHouseVal"}}  # fmt: skip
+IMAGES = {"namespace": "regularization.x.seed_1",
+          "outputs": {"classes": ["a", "b", "c", "d"]}}  # fmt: skip
+
+
+def test_a_dark_garment_on_white_becomes_a_light_one_on_black():
+    photo = np.full((100, 60, 4), 255, np.uint8)  # white, opaque, taller than wide
+    photo[20:80, 10:50, :3] = 20  # a dark garment
+    pixels, inverted = as_training_image(photo, light_background=127)
+    image = pixels.reshape(28, 28)
+    assert inverted and pixels.shape == (784,)
+    assert image[14, 14] > 200 and image[0, 0] < 10  # light middle, dark corner (padding too)
+
+
+def test_an_image_like_the_training_ones_is_kept_as_it_is():
+    mnist_like = np.zeros((28, 28), np.uint8)
+    mnist_like[4:24, 8:20] = 180
+    pixels, inverted = as_training_image(mnist_like, light_background=127)
+    assert not inverted
+    np.testing.assert_allclose(pixels.reshape(28, 28), mnist_like, atol=1)
+
+
+def test_transparency_is_laid_over_white():
+    clear = np.zeros((10, 10, 4), np.uint8)  # fully transparent: white, then inverted: black
+    pixels, inverted = as_training_image(clear, light_background=127)
+    assert inverted and pixels.max() == 0
+
+
+def fixed(probabilities: list[float]) -> keras.Model:
+    """A model giving these probabilities to every input."""
+    bias = np.log(np.asarray(probabilities, np.float32))
+    dense = keras.layers.Dense(len(probabilities), activation="softmax",
+                               kernel_initializer="zeros",
+                               bias_initializer=keras.initializers.Constant(bias))  # fmt: skip
+    return keras.Sequential([keras.Input((784,)), dense])
+
+
+def test_each_image_gets_its_class_probability_and_top_three():
+    raw = {"names": ["x.png", "y.png"], "images": [np.zeros((28, 28), np.uint8)] * 2}
+    images = prepare_images(raw, {"light_background": 127})
+    table = predict_classes(fixed([0.1, 0.6, 0.2, 0.1]), images, IMAGES)
+    assert table.columns.tolist() == ["file", "class", "probability", "top3", "inverted"]
+    assert table["file"].tolist() == ["x.png", "y.png"] and (table["class"] == "b").all()
+    assert table["probability"].iloc[0] == pytest.approx(0.6)
+    assert table["top3"].iloc[0] == "b 0.600; c 0.200; a 0.100"
+    assert len(draw_contact_sheet(images, table).axes) == 8
+
+
+def test_no_images_no_rows():
+    images = prepare_images({"names": [], "images": []}, {"light_background": 127})
+    assert predict_classes(fixed([0.5, 0.5]), images, IMAGES).empty
+
+
+def houses(**changes) -> pd.DataFrame:
+    frame = pd.DataFrame([[8.3, 41, 6.9, 1.02, 322, 2.55, 37.88, -122.23]], columns=FEATURES)
+    return frame.assign(**changes)
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (houses().drop(columns=["HouseAge"]), "missing column(s) HouseAge"),
+        (houses(rooms=3), "unexpected column(s) rooms"),
+        (houses(HouseAge="old"), "row 1, column 'HouseAge' is 'old'"),
+        (houses(Latitude=None), "row 1, column 'Latitude' is empty"),
+    ],
+)
+def test_bad_housing_rows_are_named(rows, message):
+    with pytest.raises(ValueError, match="Housing CSV: ") as excinfo:
+        check_housing_rows(rows, HOUSING)
+    assert message in str(excinfo.value)
+
+
+def test_housing_rows_in_the_models_order_and_their_prediction():
+    shuffled = houses()[list(reversed(FEATURES))]
+    rows = check_housing_rows(shuffled, HOUSING)
+    assert rows.columns.tolist() == FEATURES and rows.dtypes.unique().tolist() == [np.float32]
+    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(1, kernel_initializer="ones")])
+    predicted = predict_values(model, rows, HOUSING)
+    expected = float(houses().to_numpy().sum())
+    assert predicted["predicted_MedHouseVal"].iloc[0] == pytest.approx(expected, rel=1e-5)
+    assert check_housing_rows(pd.DataFrame(), HOUSING).columns.tolist() == FEATURES
