@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import importlib.util
+import re
 
 import matplotlib.image
 import pytest
@@ -119,3 +120,28 @@ def test_parallel_runner_gives_the_sequential_runs(tiny_study, tiny_project):
         models = children(client, run)
         assert len(models) == len(parallel)
         assert all("test_accuracy" in m.data.metrics for m in models.values())
+
+
+def test_added_seeds_train_alone_and_the_report_is_remade_from_all(tiny_study_copy):
+    """The shared study trained seeds 42 and 43; asking for 3 trains 44 only, then compares
+    all three."""
+    project = tiny_study_copy
+    models = project.root / "data" / "06_models"
+    before = {p.name: sorted(p.iterdir()) for p in models.glob("regularization.*.seed_4[23].keras")}
+    result = project.kedro(
+        "run", "--pipeline=regularization", "--params", "regularization.seeds=3",
+        "--only-missing-outputs",
+    )  # fmt: skip
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    trained = re.findall(r"Training (regularization\.\S+) \(", output)
+    assert sorted(trained) == sorted(f"regularization.{v}.seed_44" for v in VARIANTS)
+    after = {p.name: sorted(p.iterdir()) for p in models.glob("regularization.*.seed_4[23].keras")}
+    assert after == before  # seeds 42 and 43: not one model saved again
+    catalog = project.catalog()
+    assert (catalog.load("regularization.report_table")["seeds"] == 3).all()
+    assert len(catalog.load("regularization.runs_table")) == 3 * len(VARIANTS)
+    assert "- seeds: 42, 43, 44" in catalog.load("regularization.report")
+    assert catalog.load("fashion_mnist_promotion")["reason"].startswith(
+        f"of {catalog.load('regularization.model_choice')['variant']}'s 3 seeds"
+    )

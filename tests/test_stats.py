@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from from_data_to_model.stats import (
+    choice_rule,
+    compare,
     describe,
+    difference_interval,
     interval,
-    overlap_ties,
-    paired_differences,
+    interval_ties,
+    seeds_needed,
     spread,
     standard_error_ties,
     t_interval,
@@ -41,36 +46,110 @@ def test_describe_spread_and_interval_in_words():
     assert spread(single, "loss") == "0.3000" and interval(single, "loss") == "n/a"
 
 
-def test_paired_differences_match_seeds_not_rows():
-    runs = pd.DataFrame({"variant": ["base", "base", "x", "x"], "seed": [1, 2, 2, 1],
-                         "loss": [0.40, 0.50, 0.45, 0.30]})  # fmt: skip
-    assert paired_differences(runs, "base", "loss").tolist() == pytest.approx([0, 0, -0.05, -0.1])
+def runs_of(groups: dict[str, list[float]], column: str, measure: str) -> pd.DataFrame:
+    """Runs of groups over seeds 1, 2, 3, ...: ``column`` names the group."""
+    return pd.DataFrame([{column: key, "seed": seed, measure: v}
+                         for key, losses in groups.items()
+                         for seed, v in enumerate(losses, start=1)])  # fmt: skip
 
 
-def curve(means, stds, seeds):
-    return pd.DataFrame({"seeds": seeds, "loss_mean": means, "loss_std": stds})
+def table_of(runs: pd.DataFrame, column: str, measure: str) -> pd.DataFrame:
+    """One row per group: its seeds and the ``describe`` columns of ``measure``."""
+    return pd.DataFrame([{column: key, "seeds": len(g), **describe(g[measure], 0.95, measure)}
+                         for key, g in runs.groupby(column, sort=False)])  # fmt: skip
 
 
-def test_standard_error_ties_within_one_error_of_the_best():
-    table = curve([0.30, 0.305, 0.32], [0.02, 0.01, 0.01], seeds=4)  # error of the best: 0.01
-    tied, rule = standard_error_ties(table, "loss", tolerance=0.005)
+PAIRED = {"confidence": 0.95, "difference": "paired"}
+
+
+def test_compare_pairs_by_seed_and_measures_the_seeds_correlation():
+    a, b = [0.40, 0.50, 0.45], [0.30, 0.42, 0.33]
+    runs = runs_of({"a": a, "b": b}, "value", "loss")
+    result = compare(runs.iloc[::-1], "value", "a", "b", "loss", PAIRED)  # row order: no matter
+    assert result["mean"] == pytest.approx(0.1) and result["seeds"] == 3
+    assert result["correlation"] == pytest.approx(np.corrcoef(a, b)[0, 1])
+    assert result["spread"] == pytest.approx(np.std([0.10, 0.08, 0.12], ddof=1))
+
+
+def test_standard_error_ties_within_one_error_of_the_difference():
+    # 2 minus 1 by seed: +0.002, +0.010, -0.010: mean 0.0007, standard error 0.0058: tied;
+    # 3 minus 1: +0.10 on every seed: not
+    groups = {"1": [0.30, 0.32, 0.31], "2": [0.302, 0.33, 0.30], "3": [0.40, 0.42, 0.41]}
+    runs = runs_of(groups, "value", "loss")
+    tied, rule = standard_error_ties(table_of(runs, "value", "loss"), runs, "value", "loss",
+                                     PAIRED, tolerance=0.005)  # fmt: skip
     assert tied.tolist() == [True, True, False]
-    assert rule == "within one standard error (0.0100, 4 seeds) of it"
+    assert rule == "within one standard error (paired) of their difference to it"
 
 
 def test_standard_error_ties_with_one_seed_use_the_tolerance():
-    tied, rule = standard_error_ties(curve([0.30, 0.304, 0.306], [math.nan] * 3, 1), "loss", 0.005)
-    assert (
-        tied.tolist() == [True, True, False] and rule == "within 0.005 of it (one seed, no error)"
-    )
+    runs = runs_of({"1": [0.30], "2": [0.304], "3": [0.306]}, "value", "loss")
+    tied, rule = standard_error_ties(table_of(runs, "value", "loss"), runs, "value", "loss",
+                                     PAIRED, tolerance=0.005)  # fmt: skip
+    assert tied.tolist() == [True, True, False]
+    assert rule == "within 0.005 of it (one seed, no error)"
 
 
-def test_overlap_ties_and_their_one_seed_fallback():
-    table = curve([0.33, 0.336, 0.40], [0.01] * 3, 3).assign(
-        loss_ci_low=[0.32, 0.335, 0.39], loss_ci_high=[0.34, 0.337, 0.41]
+def test_interval_ties_and_their_one_seed_fallback():
+    evaluation = {"confidence": 0.95, "difference": "welch", "choice": {"tie_tolerance": 0.01}}
+    groups = {"a": [0.32, 0.34, 0.33], "b": [0.335, 0.337, 0.336], "c": [0.40, 0.41, 0.39]}
+    runs = runs_of(groups, "variant", "model_val_loss")
+    table = table_of(runs, "variant", "model_val_loss")
+    tied, rule = interval_ties(table, runs, "model_val_loss", evaluation)
+    assert tied.tolist() == [True, True, False]  # b - a: +0.006 ± 0.024; c - a: +0.07 ± 0.03
+    assert rule == (
+        "the difference to the lowest has Welch's 95% t-interval (the seeds as independent "
+        "samples) that contains 0"
     )
-    tied, rule = overlap_ties(table, "loss", tolerance=0.005)
-    assert tied.tolist() == [True, True, False] and rule == "95 % intervals over 3 seeds overlap"
-    single = table.assign(loss_ci_low=math.nan, loss_ci_high=math.nan, seeds=1)
-    tied, rule = overlap_ties(single, "loss", tolerance=0.01)
+    assert rule.removeprefix("the difference to the lowest") in choice_rule(evaluation)
+    single = table.assign(seeds=1)
+    tied, rule = interval_ties(single, runs, "model_val_loss", evaluation)
     assert tied.tolist() == [True, True, False] and rule == "one seed, so within 0.01 of each other"
+
+
+def test_a_fixed_difference_on_every_seed_is_known_exactly_when_paired():
+    base = [0.30, 0.45, 0.38]
+    better = [v - 0.02 for v in base]
+    paired = difference_interval(better, base, 0.95, paired=True)
+    assert paired["mean"] == pytest.approx(-0.02) and paired["se"] == pytest.approx(0, abs=1e-12)
+    assert (paired["low"], paired["high"]) == pytest.approx((-0.02, -0.02))
+    unpaired = difference_interval(better, base, 0.95, paired=False)
+    assert unpaired["low"] < -0.15 and unpaired["high"] > 0.1  # the seeds' own spread: wide
+
+
+def test_paired_interval_of_known_differences():
+    differences = [1.0, 2.0, 3.0]  # mean 2, sd 1
+    result = difference_interval([d + 5 for d in differences], [5, 5, 5], 0.95, paired=True)
+    half = T_975_2DF / math.sqrt(3)
+    assert (result["low"], result["high"], result["df"]) == pytest.approx((2 - half, 2 + half, 2))
+
+
+def test_welch_interval_of_known_samples():
+    a, b = [1.0, 2.0, 3.0], [0.0, 0.5, 1.0]  # variances 1 and 0.25, 3 each
+    result = difference_interval(a, b, 0.95, paired=False)
+    se = math.sqrt(1 / 3 + 0.25 / 3)
+    df = (1 / 3 + 0.25 / 3) ** 2 / ((1 / 3) ** 2 / 2 + (0.25 / 3) ** 2 / 2)
+    assert (result["mean"], result["se"], result["df"]) == pytest.approx((1.5, se, df))
+    half = stats.t.ppf(0.975, df) * se
+    assert (result["low"], result["high"]) == pytest.approx((1.5 - half, 1.5 + half))
+
+
+def test_one_seed_has_no_difference_interval():
+    result = difference_interval([0.3], [0.4], 0.95, paired=False)
+    assert result["mean"] == pytest.approx(-0.1) and math.isnan(result["low"])
+    assert math.isnan(difference_interval([0.3], [0.4], 0.95, paired=True)["high"])
+
+
+@pytest.mark.parametrize(
+    ("effect", "paired", "seeds"),
+    [(1.0, True, 10), (1.0, False, 17), (0.5, True, 34), (0.5, False, 64)],
+)
+def test_seeds_needed_for_80_percent_power_match_the_textbook(effect, paired, seeds):
+    """Cohen's d of 1 and 0.5 at a two-sided 5 %: 10 and 34 pairs, or 17 and 64 per group
+    (as G*Power gives)."""
+    assert seeds_needed(effect, 1.0, 0.95, paired) == seeds
+
+
+def test_no_effect_no_estimate():
+    assert seeds_needed(0.0, 1.0, 0.95, paired=True) is None
+    assert seeds_needed(0.001, 1.0, 0.95, paired=True, most=50) is None

@@ -1,4 +1,4 @@
-"""Project hooks: report training progress.
+"""Project hooks: report training progress; remake the study's tables when runs are added.
 
 Read by every ``kedro`` command (through ``settings.py``): nothing here imports Keras.
 """
@@ -14,7 +14,7 @@ from kedro.pipeline import Pipeline
 from kedro.pipeline.node import Node
 
 from from_data_to_model.progress import ModelProgress
-from from_data_to_model.study import TRAINING_TAG
+from from_data_to_model.study import AGGREGATE_TAG, TRAINING_TAG
 
 logger = logging.getLogger(__name__)
 
@@ -38,9 +38,15 @@ class TrainingProgressHooks:
         self._started = 0
 
     @hook_impl
-    def before_pipeline_run(self, pipeline: Pipeline, run_params: dict[str, Any]) -> None:
-        """Count the run's training nodes; start the clock."""
-        self._progress = ModelProgress(len(training_nodes(pipeline)))
+    def before_pipeline_run(
+        self, pipeline: Pipeline, run_params: dict[str, Any], catalog: Any
+    ) -> None:
+        """Count the run's training nodes (with ``--only-missing-outputs``, those with a
+        missing output: the others are skipped); start the clock."""
+        training = training_nodes(pipeline)
+        if run_params.get("only_missing_outputs"):
+            training = [n for n in training if not all(catalog.exists(o) for o in n.outputs)]
+        self._progress = ModelProgress(len(training))
         self._pid = os.getpid()
         self._started = 0
 
@@ -65,3 +71,29 @@ class TrainingProgressHooks:
         """Log the run's progress over its models."""
         if TRAINING_TAG in node.tags and self._counting():
             logger.info(self._progress.model_done())
+
+
+class RemakeStudyOutputsHooks:
+    """With ``--only-missing-outputs``, what is made from every run is made again.
+
+    Kedro skips a node whose outputs exist. That is right for a trained model, and wrong
+    for a report: ``kedro run --params regularization.seeds=5 --only-missing-outputs``
+    after a 3-seed run must train the 2 new seeds only, and then compare all 5. Outputs of
+    the nodes tagged ``aggregate`` (the study's tables, choice, promoted model, report,
+    figures; the tuning's curves) count as missing for such a run, so they are remade.
+    """
+
+    @hook_impl
+    def before_pipeline_run(
+        self, run_params: dict[str, Any], pipeline: Pipeline, catalog: Any
+    ) -> None:
+        """Wrap the aggregate nodes' outputs so that the run's filter sees them missing."""
+        if not run_params.get("only_missing_outputs"):
+            return
+        from from_data_to_model.datasets.remade import RemadeDataset
+
+        for node in pipeline.nodes:
+            if AGGREGATE_TAG in node.tags:
+                for name in node.outputs:
+                    if name in catalog:
+                        catalog[name] = RemadeDataset(catalog.get(name))

@@ -184,5 +184,16 @@ def fit_model(
 
 
 def runtime() -> dict[str, Any]:
-    """The Keras backend and version a model was trained with."""
-    return {"keras_backend": keras.backend.backend(), "keras_version": keras.__version__}
+    """The Keras backend, its version, and Keras' version a model was trained with."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    backend = keras.backend.backend()
+    try:
+        backend_version = version(backend)
+    except PackageNotFoundError:
+        backend_version = "unknown"
+    return {
+        "keras_backend": backend,
+        "backend_version": backend_version,
+        "keras_version": keras.__version__,
+    }

@@ -7,13 +7,13 @@ from pathlib import Path
 from kedro.utils import find_kedro_project
 
 from from_data_to_model.context import ProjectContext
-from from_data_to_model.hooks import TrainingProgressHooks
+from from_data_to_model.hooks import RemakeStudyOutputsHooks, TrainingProgressHooks
 
 # Kedro 1.x calls an OmegaConf API that OmegaConf 2.4 deprecates; the warning is
 # Kedro's to fix and says nothing to our users, so keep it off their console.
 warnings.filterwarnings("ignore", message="register_new_resolver", category=UserWarning)
 
-HOOKS = (TrainingProgressHooks(),)
+HOOKS = (TrainingProgressHooks(), RemakeStudyOutputsHooks())
 if find_spec("kedro_mlflow"):  # the [mlflow] extra: a child MLflow run per trained model
     from from_data_to_model.tracking import ModelTrackingHooks
 

@@ -40,6 +40,7 @@ TRAINING_TAG = "training"  # trains one model
 EVALUATION_TAG = "evaluation"  # reads trained models or their histories
 REPORTING_TAG = "reporting"  # writes what a person reads; tracked as MLflow artifacts
 PROMOTION_TAG = "promotion"  # promotes a model: MLflow logs and registers it to be served
+AGGREGATE_TAG = "aggregate"  # made from every run: remade when a run adds runs
 # A run's identity, as the fields its outputs carry (``Run.fields``).
 RUN_FIELDS = ("study", "variant", "seed", "family", "value", "namespace")
 

@@ -63,7 +63,8 @@ def report_inputs():
     validation = aggregate_validation(validation_runs, EVALUATION)
     runs = compile_runs_table(validation_runs, tabulate_records(*tests))
     report = compile_report_table(validation, runs, EVALUATION)
-    return report, runs, choose_model(validation, EVALUATION["choice"]), stack_tables(*curves)
+    choice = choose_model(validation, validation_runs, EVALUATION)
+    return report, runs, choice, stack_tables(*curves)
 
 
 def final_check(runs: pd.DataFrame, choice: dict) -> dict:
@@ -100,13 +101,16 @@ def test_markdown_report_content():
     assert "Mean ± standard deviation over 2 seeds (42, 43)" in text
     assert "0.3050 ± 0.0071" in text  # underfit's test data loss: 0.30 and 0.31
     assert f"**{choice['variant']}**, chosen on the validation split only" in text
-    assert "## Compared with the original (overfit), seed by seed, on validation" in text
+    assert "## Compared with the original (overfit), on validation" in text
+    assert "with Welch's 95% t-interval (the seeds as independent samples)" in text
+    assert "seeds would resolve a difference of" in text or "every comparison is settled" in text
     assert "- **overfit**: the baseline." in text
     assert "the original study's test loss 0.433 is outside our 95 % interval" in text
     assert "over-fitting (2 of 2 seeds); seed 42: validation loss rose" in text
     assert "seeds: 42, 43" in text and "Keras backend: tensorflow" in text
     assert "## Parameters" in text and "dropout.layers" in text and "hidden.units" in text
-    assert "overfit_min_val_rise 0.05" in text and "overlapping 95% intervals" in text
+    assert "overfit_min_val_rise 0.05" in text
+    assert "choice: tied when the difference to the lowest validation loss has Welch's" in text
     assert "## The promoted model" in text and "the reason" in text
     assert "## The final check: Fashion-MNIST's official test set (100 images)" in text
     assert "accuracy 0.8700, data loss 0.3600" in text
@@ -120,7 +124,7 @@ def test_one_seed_report_says_it_cannot_give_intervals():
     validation_runs = tabulate_records(*(s for s, _, _ in trained() if s["seed"] == 42))
     validation = aggregate_validation(validation_runs, EVALUATION)
     report = compile_report_table(validation, runs, EVALUATION)
-    choice = choose_model(validation, EVALUATION["choice"])
+    choice = choose_model(validation, validation_runs, EVALUATION)
     text = write_report(report, runs, choice, **final_check(runs, choice), evaluation=EVALUATION)
     assert "One seed per variant: no interval can be given" in text
     assert "| n/a " in text and "from one seed (no interval)" in text

@@ -14,7 +14,8 @@ from from_data_to_model.pipelines.evaluation.tables import (
     verdict,
 )
 
-EVALUATION = {"confidence": 0.95, "baseline": "base"}
+EVALUATION = {"confidence": 0.95, "baseline": "base", "difference": "paired", "power": 0.8}
+WELCH = EVALUATION | {"difference": "welch"}
 
 
 def runs(rows):
@@ -29,10 +30,10 @@ def runs(rows):
     )  # fmt: skip
 
 
-def paired(base, differences, seeds=(1, 2, 3)):
+def paired(base, differences, seeds=(1, 2, 3), evaluation=EVALUATION):
     rows = [["base", s, v, "good fit"] for s, v in zip(seeds, base, strict=True)]
     rows += [["x", s, v + d, "good fit"] for s, v, d in zip(seeds, base, differences, strict=True)]
-    return aggregate_validation(runs(rows), EVALUATION).set_index("variant")
+    return aggregate_validation(runs(rows), evaluation).set_index("variant")
 
 
 def test_differences_pair_runs_by_seed_not_by_row_order():
@@ -40,6 +41,16 @@ def test_differences_pair_runs_by_seed_not_by_row_order():
             ["x", 2, 0.45, "good fit"], ["x", 1, 0.30, "good fit"]]  # fmt: skip
     x = aggregate_validation(runs(rows), EVALUATION).set_index("variant").loc["x"]
     assert x["val_diff_mean"] == pytest.approx(-0.075)  # (-0.05 - 0.10) / 2
+    assert x["val_diff_se"] == pytest.approx(0.025)  # the two differences' sd / √2
+
+
+def test_an_unsettled_difference_says_how_many_seeds_would_settle_it():
+    """Differences of +0.01 with a spread of 0.01 (Cohen's d of 1): 10 pairs."""
+    x = paired([0.4] * 4, (0.0, 0.01, 0.02, 0.01), seeds=(1, 2, 3, 4)).loc["x"]
+    assert x["comparison"].startswith("not distinguishable")
+    spread = pd.Series([0.0, 0.01, 0.02, 0.01]).std()
+    assert x["val_diff_mean"] / spread == pytest.approx(1.22, abs=0.01)
+    assert x["seeds_needed"] == 8  # d = 1.22, paired, 95 %, 80 % power
 
 
 def test_paired_comparison_sees_what_unpaired_intervals_miss():
@@ -48,13 +59,17 @@ def test_paired_comparison_sees_what_unpaired_intervals_miss():
     x = table.loc["x"]
     assert x["val_diff_mean"] == pytest.approx(-0.010)
     assert x["val_diff_ci_high"] < 0  # beyond seed noise, paired
-    assert x["model_val_loss_ci_low"] < table.loc["base", "model_val_loss_mean"]  # unpaired overlap
+    assert x["seed_correlation"] == pytest.approx(1.0, abs=1e-4) and pd.isna(x["seeds_needed"])
     half = 4.302653 * 0.001 / math.sqrt(3)
     assert x["comparison"] == (
         "better than the original (base) beyond seed noise (validation loss -0.0100, 95 % "
         f"interval {-0.010 - half:+.4f} to {-0.010 + half:+.4f}, 3 seeds)"
     )
     assert table.loc["base", "comparison"] == "the baseline"
+    welch = paired([0.30, 0.40, 0.50], (-0.009, -0.010, -0.011), evaluation=WELCH).loc["x"]
+    assert welch["val_diff_ci_low"] < 0 < welch["val_diff_ci_high"]  # unpaired: seed noise
+    assert welch["comparison"].startswith("not distinguishable")
+    assert pd.isna(welch["seeds_needed"])  # 0.01 among seeds 0.1 apart: over 1000 seeds
 
 
 @pytest.mark.parametrize(
@@ -72,7 +87,7 @@ def test_single_seed_gives_no_interval_and_says_so():
     rows = [["base", 7, 0.40, "over-fitting"], ["x", 7, 0.35, "good fit"]]
     table = aggregate_validation(runs(rows), EVALUATION).set_index("variant")
     assert math.isnan(table.loc["x", "model_val_loss_ci_low"])
-    assert math.isnan(table.loc["x", "val_diff_std"])
+    assert math.isnan(table.loc["x", "val_diff_se"]) and pd.isna(table.loc["x", "seeds_needed"])
     assert table.loc["x", "comparison"] == (
         "one seed: validation loss -0.0500 against base, no interval, so no claim beyond "
         "this single run"
@@ -120,4 +135,4 @@ def test_runs_and_report_tables_join_test_figures_by_identity():
 
 def test_verdict_needs_the_variant_and_seed_count():
     row = pd.Series({"variant": "x", "seeds": 1, "val_diff_mean": -0.01})
-    assert verdict(row, "base").startswith("one seed: validation loss -0.0100 against base")
+    assert verdict(row, "base", EVALUATION).startswith("one seed: validation loss -0.0100")

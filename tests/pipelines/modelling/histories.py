@@ -55,8 +55,12 @@ def metadata(
         "data_loss_seconds": 0.1,
         "parameter_count": parameters,
         "keras_backend": "tensorflow",
+        "backend_version": "2.x",
         "keras_version": "3.x",
         "trained_at": "2026-01-01T00:00:00+00:00",
+        "processor": "Test CPU",
+        "vector_extensions": "avx2",
+        "cores": 2,
     }
 
 

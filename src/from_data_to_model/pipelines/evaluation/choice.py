@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from from_data_to_model.stats import overlap_ties
+from from_data_to_model.stats import interval_ties
 
 
 def _describe(row: pd.Series) -> str:
@@ -16,18 +16,22 @@ def _describe(row: pd.Series) -> str:
     )
 
 
-def choose_model(validation: pd.DataFrame, rule: dict[str, Any]) -> dict[str, Any]:
+def choose_model(
+    validation: pd.DataFrame, runs: pd.DataFrame, evaluation: dict[str, Any]
+) -> dict[str, Any]:
     """Pick the variant with the lowest mean validation loss, ties counted honestly.
 
-    Variants tied with the best by the study's rule (``stats.overlap_ties``: overlapping
-    intervals; with one seed, within ``rule["tie_tolerance"]``) are candidates; among them
-    the one with the fewest parameters wins, then the smaller generalization gap.
+    Variants tied with the best by the study's rule (``stats.interval_ties``: their
+    difference to the best has an interval that contains 0; with one seed, within the
+    tie tolerance) are candidates; among them the one with the fewest parameters wins,
+    then the smaller generalization gap. ``validation`` and ``runs`` are the validation
+    table and the validation summaries: no test figure.
 
     Returns:
         ``{"variant", "reason", "tied_with", "model_val_loss"}``.
     """
     best = validation.loc[validation["model_val_loss_mean"].idxmin()]
-    tied, tie_rule = overlap_ties(validation, "model_val_loss", rule["tie_tolerance"])
+    tied, tie_rule = interval_ties(validation, runs, "model_val_loss", evaluation)
     ranked = validation[tied].sort_values(
         ["parameter_count", "gap_at_best_mean", "model_val_loss_mean"]
     )

@@ -12,6 +12,7 @@ from kedro.pipeline import Pipeline, node
 
 from from_data_to_model.frames import stack_tables, tabulate_records
 from from_data_to_model.study import (
+    AGGREGATE_TAG,
     EVALUATION_TAG,
     PROMOTION_TAG,
     REGULARIZATION,
@@ -42,11 +43,12 @@ def _study(name: str) -> str:
 
 
 def _node(func, inputs, outputs, *, name: str | None = None, tags=(REPORTING_TAG,)):
-    """A node of the study's namespace; ``reporting`` ones write what a person reads."""
+    """A node of the study's namespace, made from every run; ``reporting`` ones write what
+    a person reads."""
     outputs = [_study(o) for o in outputs] if isinstance(outputs, list) else _study(outputs)
     return node(
         func, inputs, outputs, name=name or func.__name__, namespace=REGULARIZATION,
-        tags=[EVALUATION_TAG, *tags],
+        tags=[EVALUATION_TAG, AGGREGATE_TAG, *tags],
     )  # fmt: skip
 
 
@@ -63,17 +65,18 @@ def _choice(runs: list[str]) -> Pipeline:
                   name="tabulate_validation_runs", tags=()),
             _node(aggregate_validation, [_study("validation_runs"), "params:evaluation"],
                   "validation_table"),
-            _node(choose_model, [_study("validation_table"), "params:evaluation.choice"],
+            _node(choose_model,
+                  [_study("validation_table"), _study("validation_runs"), "params:evaluation"],
                   "model_choice"),
             node(select_promoted_run,
                  [_study("model_choice"), _study("validation_runs"), CLASS_NAMES],
                  PROMOTION, name="select_promoted_run", namespace=REGULARIZATION,
-                 tags=[EVALUATION_TAG, PROMOTION_TAG]),
+                 tags=[EVALUATION_TAG, AGGREGATE_TAG, PROMOTION_TAG]),
             node(promote_model,
                  {"promotion": PROMOTION, "scaler": "fashion_mnist_scaler",
                   **dict(zip(runs, _each(runs, "model"), strict=True))},
                  PROMOTED_MODEL, name="promote_model", namespace=REGULARIZATION,
-                 tags=[EVALUATION_TAG, PROMOTION_TAG]),
+                 tags=[EVALUATION_TAG, AGGREGATE_TAG, PROMOTION_TAG]),
         ]
     )  # fmt: skip
 

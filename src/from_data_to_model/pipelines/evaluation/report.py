@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from from_data_to_model.model_spec import spec_paths
-from from_data_to_model.stats import interval, spread
+from from_data_to_model.stats import choice_rule, interval, method, spread
 
 from .official_test import most_confused
 
@@ -66,13 +66,17 @@ def _distinct(table: pd.DataFrame, column: str) -> str:
 
 
 def run_information(runs: pd.DataFrame) -> dict[str, str]:
-    """When and with what the report's models were trained and the report written."""
+    """When, where and with what the report's models were trained and the report written:
+    the same seeds give other digits on another processor or backend."""
+    backend = runs[["keras_backend", "backend_version"]].drop_duplicates()
     return {
         "report written (UTC)": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"),
         "models trained (UTC)": f"{runs['trained_at'].min()} to {runs['trained_at'].max()}",
         "seeds": _distinct(runs, "seed"),
-        "Keras backend": _distinct(runs, "keras_backend"),
+        "Keras backend": ", ".join(f"{b} {v}" for b, v in backend.itertuples(index=False)),
         "Keras": _distinct(runs, "keras_version"),
+        "processor": f"{_distinct(runs, 'processor')}; vector extensions "
+        f"{_distinct(runs, 'vector_extensions')}; {_distinct(runs, 'cores')} cores",
         "Kedro": version("kedro"),
         "Python": platform.python_version(),
         "machine": f"{platform.system()} {platform.machine()}",
@@ -96,13 +100,66 @@ def _results_section(report: pd.DataFrame, runs: pd.DataFrame, evaluation: dict)
         "",
         results_table(report),
         "",
-        f"## Compared with the original ({evaluation['baseline']}), seed by seed, on validation",
-        "",
-        *[f"- **{r.variant}**: {r.comparison}." for r in report.itertuples()],
+        *_comparisons_section(report, runs, evaluation),
         "",
         "## The original study's test losses against ours",
         "",
         *reference_lines(report, evaluation["reference"]),
+    ]
+
+
+def _correlation(row, baseline: str) -> str:
+    if row.variant == baseline or pd.isna(row.seed_correlation):
+        return ""
+    return f"; seeds' correlation r = {row.seed_correlation:.2f}"
+
+
+def power_lines(report: pd.DataFrame, runs: pd.DataFrame, evaluation: dict) -> list[str]:
+    """For each comparison the data cannot settle yet: how many seeds would, and the
+    command and time that adds them."""
+    seeds = int(report["seeds"].min())
+    if seeds < 2:
+        return ["One seed: no spread to go by, so no estimate of the seeds a comparison needs."]
+    per_model = float(runs["fit_seconds"].mean())
+    lines = []
+    for row in report.itertuples():
+        if row.variant == evaluation["baseline"] or not row.comparison.startswith("not"):
+            continue
+        if pd.isna(row.seeds_needed):
+            lines.append(f"- **{row.variant}**: a difference of {row.val_diff_mean:+.4f} is "
+                         "too small for any number of seeds up to 1000 to resolve.")  # fmt: skip
+            continue
+        needed = int(row.seeds_needed)
+        minutes = (needed - seeds) * len(report) * per_model / 60
+        lines.append(
+            f"- **{row.variant}**: {needed} seeds would resolve a difference of "
+            f"{row.val_diff_mean:+.4f} with {evaluation['power']:.0%} power: `kedro run "
+            f"--pipeline=regularization --params regularization.seeds={needed} "
+            f"--only-missing-outputs`, about {minutes:.0f} min here."
+        )
+    return lines
+
+
+def _comparisons_section(report: pd.DataFrame, runs: pd.DataFrame, evaluation: dict) -> list[str]:
+    return [
+        f"## Compared with the original ({evaluation['baseline']}), on validation",
+        "",
+        f"The difference in validation loss, variant minus original, with {method(evaluation)}"
+        "; r is the Pearson correlation of the two variants' seeds (seed k with seed k): "
+        "near 0, pairing would buy nothing but lose half the degrees of freedom "
+        '(README, "How sure is each comparison?").',
+        "",
+        *[
+            f"- **{r.variant}**: {r.comparison}{_correlation(r, evaluation['baseline'])}."
+            for r in report.itertuples()
+        ],
+        "",
+        "How many seeds would settle what these seeds cannot, if the difference and the "
+        "spread seen here are the true ones (an optimistic guess for a small difference, "
+        f"which more seeds tend to shrink), for a {evaluation['confidence']:.0%} test; the "
+        "time counts this run's mean fit time per model, on this machine and runner:",
+        "",
+        *(power_lines(report, runs, evaluation) or ["- every comparison is settled."]),
     ]
 
 
@@ -148,9 +205,8 @@ def _parameters_section(report: pd.DataFrame, evaluation: dict[str, Any]) -> lis
         "",
         report[columns].to_markdown(index=False, floatfmt=".4g"),
         "",
-        f"Diagnosis thresholds: {thresholds}; choice: overlapping {evaluation['confidence']:.0%} "
-        f"intervals (one seed: tie tolerance {evaluation['choice']['tie_tolerance']}), "
-        f"baseline {evaluation['baseline']}.",
+        f"Diagnosis thresholds: {thresholds}; choice: {choice_rule(evaluation)}; baseline "
+        f"{evaluation['baseline']}.",
     ]
 
 
@@ -180,6 +236,7 @@ def _official_section(
     evaluation: dict[str, Any],
 ) -> list[str]:
     """Every variant on both test sets, then the promoted model's per-class figures."""
+
     def cells(describe_as, measure: str) -> pd.Series:
         return official.apply(describe_as, axis=1, measure=measure)
 

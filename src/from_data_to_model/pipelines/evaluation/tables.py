@@ -11,13 +11,13 @@ from typing import Any
 import pandas as pd
 
 from from_data_to_model.model_spec import spec_paths
-from from_data_to_model.stats import describe, paired_differences
+from from_data_to_model.stats import compare, describe, seeds_needed
 from from_data_to_model.study import RUN_FIELDS
 
 # Per variant: mean, std and interval over the seeds, of validation and of test figures.
 VALIDATION_MEASURES = ["model_val_loss", "best_epoch"]
 TEST_MEASURES = ["test_data_loss", "test_accuracy"]
-# The column variants are compared on, seed by seed: validation, never test.
+# The column variants are compared on: validation, never test.
 COMPARED = "model_val_loss"
 # Documented order of the runs table's first columns (README, "Where the outputs land").
 RUN_COLUMNS = [
@@ -39,8 +39,8 @@ def varying_spec_columns(runs: pd.DataFrame) -> list[str]:
     ]
 
 
-def verdict(row: pd.Series, baseline: str) -> str:
-    """One sentence on a variant's paired difference to the baseline."""
+def verdict(row: pd.Series, baseline: str, evaluation: dict[str, Any]) -> str:
+    """One sentence on a variant's difference in validation loss to the baseline."""
     seeds = int(row["seeds"])
     if row["variant"] == baseline:
         return "the baseline"
@@ -50,7 +50,8 @@ def verdict(row: pd.Series, baseline: str) -> str:
             "no interval, so no claim beyond this single run"
         )
     figures = (
-        f"validation loss {row['val_diff_mean']:+.4f}, 95 % interval "
+        f"validation loss {row['val_diff_mean']:+.4f}, {evaluation['confidence'] * 100:.0f} % "
+        f"interval "
         f"{row['val_diff_ci_low']:+.4f} to {row['val_diff_ci_high']:+.4f}, {seeds} seeds"
     )
     if row["val_diff_ci_high"] < 0:
@@ -60,12 +61,34 @@ def verdict(row: pd.Series, baseline: str) -> str:
     return f"not distinguishable from the original ({baseline}) with {seeds} seeds ({figures})"
 
 
+def versus_baseline(
+    runs: pd.DataFrame, variant: str, evaluation: dict[str, Any]
+) -> dict[str, Any]:
+    """The variant minus the baseline in validation loss: the interval, the seeds'
+    correlation, and how many seeds an unresolved difference of this size would need."""
+    difference = compare(runs, "variant", variant, evaluation["baseline"], COMPARED, evaluation)
+    resolved = not difference["low"] <= 0 <= difference["high"]
+    needed = None
+    if not resolved and variant != evaluation["baseline"]:
+        needed = seeds_needed(
+            difference["mean"], difference["spread"], evaluation["confidence"],
+            evaluation["difference"] == "paired", evaluation["power"],
+        )  # fmt: skip
+    return {
+        "val_diff_mean": difference["mean"],
+        "val_diff_ci_low": difference["low"],
+        "val_diff_ci_high": difference["high"],
+        "val_diff_se": difference["se"],
+        "seed_correlation": difference["correlation"],
+        "seeds_needed": needed,
+    }
+
+
 def aggregate_validation(runs: pd.DataFrame, evaluation: dict[str, Any]) -> pd.DataFrame:
     """One row per variant, from the validation summaries alone: each validation measure's
-    mean, std and interval over the seeds, the paired difference in validation loss to the
-    baseline with its interval and verdict, and the spec fields that set variants apart."""
-    confidence, baseline = evaluation["confidence"], evaluation["baseline"]
-    runs = runs.assign(val_diff=paired_differences(runs, baseline, COMPARED))
+    mean, std and interval over the seeds, the difference in validation loss to the
+    baseline with its interval, the seeds' correlation with it, the seeds an unresolved
+    difference would need, the verdict, and the spec fields that set variants apart."""
     rows = []
     for variant, group in runs.groupby("variant", sort=False):
         diagnoses = group["diagnosis"].value_counts()  # the most frequent first
@@ -75,14 +98,18 @@ def aggregate_validation(runs: pd.DataFrame, evaluation: dict[str, Any]) -> pd.D
             "diagnosis": diagnoses.index[0],
             "diagnosis_seeds": int(diagnoses.iloc[0]),
         }
-        for measure in [*VALIDATION_MEASURES, "val_diff"]:
-            row |= describe(group[measure], confidence, measure)
+        for measure in VALIDATION_MEASURES:
+            row |= describe(group[measure], evaluation["confidence"], measure)
+        row |= versus_baseline(runs, variant, evaluation)
         for column in ["gap_at_best", "fit_seconds"]:
             row[f"{column}_mean"] = float(group[column].mean())
         row["parameter_count"] = group["parameter_count"].iat[0]
         rows.append(row | group[varying_spec_columns(runs)].iloc[0].to_dict())
     table = pd.DataFrame(rows)
-    table["comparison"] = table.apply(verdict, axis=1, baseline=baseline)
+    table["seeds_needed"] = table["seeds_needed"].astype("Int64")
+    table["comparison"] = table.apply(
+        verdict, axis=1, baseline=evaluation["baseline"], evaluation=evaluation
+    )
     return table
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from from_data_to_model.machine import machine_information
 from from_data_to_model.model_spec import ModelSpec, ModelSpecChanges, resolve_spec
 from from_data_to_model.study import RUN_FIELDS, Run
 
@@ -100,6 +101,7 @@ class Training:
             spec, history, len(X_train), fit
         )
         metadata |= {"parameter_count": int(model.count_params()), **models.runtime()}
+        metadata |= machine_information()  # the same seeds give other digits elsewhere
         logger.info(
             "Trained %d epochs in %.1f s (model epoch %d, val_loss %.4f)",
             len(history), fit["fit_seconds"], metadata["model_epoch"],

@@ -16,7 +16,8 @@ from .nodes import identity, learning_curves, lowest_epoch
 
 # Training metadata carried into the summary as it is.
 RUN_INFORMATION = ("parameter_count", "fit_seconds", "data_loss_seconds", "keras_backend",
-                   "keras_version", "trained_at")  # fmt: skip
+                   "backend_version", "keras_version", "trained_at", "processor",
+                   "vector_extensions", "cores")  # fmt: skip
 
 
 def history_metrics(history: pd.DataFrame, model_epoch: int) -> dict[str, Any]:

@@ -23,30 +23,40 @@ def position(value: Any) -> float:
 
 def validation_curve(
     family: Family, evaluation: dict[str, Any], *summaries: dict[str, Any]
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per value of the grid: each curve's mean, std and interval over the seeds,
-    from the points' validation summaries (each says its value and seed)."""
-    rows = []
+    from the points' validation summaries (each says its value and seed).
+
+    Returns:
+        The curve, and its points (value, seed, validation loss), which the settling reads.
+    """
+    rows, points = [], []
     for value in family.values:
-        points = pd.DataFrame([s for s in summaries if s["value"] == value])
-        row = {"value": str(value), "position": position(value), "seeds": len(points)}
+        own = pd.DataFrame([s for s in summaries if s["value"] == value])
+        row = {"value": str(value), "position": position(value), "seeds": len(own)}
         for curve in CURVES:
-            row |= describe(points[curve], evaluation["confidence"], curve)
+            row |= describe(own[curve], evaluation["confidence"], curve)
         rows.append(row)
-    return pd.DataFrame(rows)
+        points.append(own[["seed", "model_val_loss"]].assign(value=str(value)))
+    return pd.DataFrame(rows), pd.concat(points, ignore_index=True)
 
 
-def settle_value(curve: pd.DataFrame, family: Family, tie_tolerance: float) -> dict[str, Any]:
+def settle_value(
+    curve: pd.DataFrame, points: pd.DataFrame, family: Family, evaluation: dict[str, Any]
+) -> dict[str, Any]:
     """The value with the lowest mean validation loss, ties going to ``family.prefer``'s end.
 
-    Ties follow the tuning's rule (``stats.standard_error_ties``): every value whose mean
-    validation loss is within one standard error (over the seeds) of the lowest mean, or
-    with one seed within ``tie_tolerance``; the tie goes to the simpler model (``low``:
-    fewer units) or the stronger regularization (``high``: larger penalty or rate).
+    Ties follow the tuning's rule (``stats.standard_error_ties``): every value whose
+    difference to the lowest is within one standard error of that difference, or with one
+    seed within the tie tolerance; the tie goes to the simpler model (``low``: fewer units)
+    or the stronger regularization (``high``: larger penalty or rate).
     """
     curve = curve.assign(value=[str(v) for v in family.values])  # as configured, not as read
     best = curve.loc[curve["model_val_loss_mean"].idxmin()]
-    tied, rule = standard_error_ties(curve, "model_val_loss", tie_tolerance)
+    tolerance = evaluation["choice"]["tie_tolerance"]
+    tied, rule = standard_error_ties(
+        curve, points, "value", "model_val_loss", evaluation, tolerance
+    )
     tied = curve[tied]
     chosen = tied.sort_values("position", ascending=family.prefer == "low").iloc[0]
     end = "the simpler end" if family.prefer == "low" else "the more strongly regularized end"

@@ -16,7 +16,13 @@ from from_data_to_model.pipelines.modelling import (
     model_template,
     variant_parameters,
 )
-from from_data_to_model.study import EVALUATION_TAG, REPORTING_TAG, TUNING, StudyShape
+from from_data_to_model.study import (
+    AGGREGATE_TAG,
+    EVALUATION_TAG,
+    REPORTING_TAG,
+    TUNING,
+    StudyShape,
+)
 
 from .nodes import (
     compile_curves_table,
@@ -27,7 +33,7 @@ from .nodes import (
     validation_curve,
 )
 
-TAGS = [EVALUATION_TAG, REPORTING_TAG]
+TAGS = [EVALUATION_TAG, AGGREGATE_TAG, REPORTING_TAG]
 
 
 def family_pipeline(study: StudyShape, name: str) -> Pipeline:
@@ -49,11 +55,12 @@ def family_pipeline(study: StudyShape, name: str) -> Pipeline:
 
     return trained + Pipeline(
         [
-            family_node(
+            node(
                 validation_curve,
                 [grid, "params:evaluation", *(f"{p.namespace}.validation_summary" for p in points)],
-                "curve_table",
-            ),
+                [f"{here}.curve_table", f"{here}.points_table"],
+                name="validation_curve", namespace=here, tags=TAGS,
+            ),  # fmt: skip
             family_node(
                 stack_tables,
                 [f"{p.namespace}.learning_curve" for p in points],
@@ -62,7 +69,7 @@ def family_pipeline(study: StudyShape, name: str) -> Pipeline:
             ),
             family_node(
                 settle_value,
-                [f"{here}.curve_table", grid, "params:evaluation.choice.tie_tolerance"],
+                [f"{here}.curve_table", f"{here}.points_table", grid, "params:evaluation"],
                 "settled_value",
             ),
             family_node(
