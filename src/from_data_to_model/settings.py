@@ -6,6 +6,7 @@ from pathlib import Path
 
 from kedro.utils import find_kedro_project
 
+from from_data_to_model.concurrency import OwnVersionsHooks, SharedDataHooks
 from from_data_to_model.context import ProjectContext
 from from_data_to_model.hooks import RemakeStudyOutputsHooks, TrainingProgressHooks
 
@@ -13,7 +14,12 @@ from from_data_to_model.hooks import RemakeStudyOutputsHooks, TrainingProgressHo
 # Kedro's to fix and says nothing to our users, so keep it off their console.
 warnings.filterwarnings("ignore", message="register_new_resolver", category=UserWarning)
 
-HOOKS = (TrainingProgressHooks(), RemakeStudyOutputsHooks())
+HOOKS = (
+    TrainingProgressHooks(),
+    RemakeStudyOutputsHooks(),  # added seeds: what is made from every run is made again
+    OwnVersionsHooks(),  # a run reads back what it wrote, not a concurrent run's newer file
+    SharedDataHooks(),  # nor shares unversioned data made from other parameters
+)
 if find_spec("kedro_mlflow"):  # the [mlflow] extra: a child MLflow run per trained model
     from from_data_to_model.tracking import ModelTrackingHooks
 

@@ -48,7 +48,25 @@ class WorkerSetupError(RuntimeError):
 
 
 class NodeFailedOnWorkerError(RuntimeError):
-    """A node raised, or its worker died, on the cluster."""
+    """A node's task did not finish: its worker died, or the cluster lost it. (An error the
+    node itself raises reaches the caller as it is, with a note naming node and worker.)"""
+
+
+# How a node's own error is noted on the worker, and told apart from the cluster's errors.
+NODE_NOTE = "Raised by node "
+
+
+def _add_note(error: BaseException, note: str) -> None:
+    """``error.add_note`` (Python 3.11+); on 3.10 the note is kept in ``__notes__`` too."""
+    if hasattr(error, "add_note"):
+        error.add_note(note)
+    else:  # pragma: no cover - Python 3.10
+        error.__notes__ = [*getattr(error, "__notes__", []), note]
+
+
+def _raised_by_node(error: BaseException) -> bool:
+    """Whether the error is the node's own (noted by ``run_node``), not the cluster's."""
+    return any(note.startswith(NODE_NOTE) for note in getattr(error, "__notes__", ()))
 
 
 @dataclass(frozen=True)
@@ -113,10 +131,9 @@ def run_node(
                     catalog.get(name).save(data)
         try:
             Task(node, catalog, is_async, hook_manager=hook_manager, run_id=run_id).execute()
-        except Exception as error:
-            raise NodeFailedOnWorkerError(
-                f"Node {node.name} failed on Dask worker {where}: {type(error).__name__}: {error}"
-            ) from error
+        except Exception as error:  # reaches the client as it is (Dask pickles it), noted
+            _add_note(error, f"{NODE_NOTE}{node.name} on Dask worker {where}")
+            raise
         outputs = {
             name: catalog.get(name).load()
             for name in node.outputs
@@ -196,6 +213,12 @@ class DaskRunner(AbstractRunner):
         self._n_workers = self._validate_max_workers(n_workers)
         self._connect_timeout = connect_timeout
         self._client = client
+
+    @property
+    def _logger(self) -> logging.Logger:
+        """Kedro's run-level lines (what runs, what ``--only-missing-outputs`` skips) go to
+        Kedro's runner logger, as under its own runners: the client's Kedro log has them."""
+        return logging.getLogger(AbstractRunner.__module__)
 
     def _get_executor(self, max_workers: int) -> None:
         """Dask schedules the tasks: no executor of Kedro's."""
@@ -327,7 +350,10 @@ class DaskRunner(AbstractRunner):
                     result: NodeResult = future.result()
                 except Exception as error:
                     self._suggest_resume_scenario(pipeline, done, catalog)
-                    raise self._node_error(node, error) from error
+                    failure = self._node_error(node, error)
+                    if failure is error:
+                        raise
+                    raise failure from error
                 if readers[node]:
                     results[node] = future  # Dask keeps the data while a reader may need it
                 for upstream in feeds[node]:
@@ -349,8 +375,8 @@ class DaskRunner(AbstractRunner):
 
     @staticmethod
     def _node_error(node: Node, error: Exception) -> Exception:
-        """The node's own error, or one that names the node whose worker died."""
-        if isinstance(error, NodeFailedOnWorkerError):
+        """The node's own error as it is, or one that names the node whose worker died."""
+        if _raised_by_node(error):
             return error
         return NodeFailedOnWorkerError(
             f"Node {node.name} did not finish: {type(error).__name__}: {error}. A task whose "
