@@ -7,17 +7,29 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OFFLINE_DATA ?=
 PIPELINE ?= regularization
+# The exact versions the test suite passes with, for Python 3.10-3.13: every install uses them.
+LOCK := requirements.lock
+EXTRAS := dev,jax,dask,mlflow
 export KEDRO_DISABLE_TELEMETRY ?= true
 
-.PHONY: setup raw-data study test test-fast lint
+.PHONY: setup raw-data study test test-fast lint lock
 
-$(BIN)/kedro: pyproject.toml
+$(BIN)/kedro: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev,jax,dask,mlflow]"
+	$(BIN)/pip install --quiet -c $(LOCK) -e ".[$(EXTRAS)]"
 	touch $@
 
 setup: $(BIN)/kedro
+
+# Upgrade: every dependency to its newest release within pyproject.toml's ranges, resolved for
+# Python 3.10-3.13 at once (uv's universal resolution), written to requirements.lock and
+# installed here. Then `make test`, and commit the file when it passes.
+lock: setup
+	$(BIN)/pip install --quiet "uv>=0.5"
+	$(BIN)/uv pip compile pyproject.toml --all-extras --universal --python-version 3.10 \
+		--upgrade --quiet --custom-compile-command "make lock" -o $(LOCK)
+	$(BIN)/pip install --quiet -c $(LOCK) -e ".[$(EXTRAS)]"
 
 raw-data: setup
 ifneq ($(OFFLINE_DATA),)
