@@ -96,19 +96,24 @@ def test_a_sweep_point_sets_its_field_over_the_variants_changes(data):
     assert metadata["namespace"] == "tuning.l2.v0p01.seed_7"
 
 
-def test_early_stopping_stops_and_restores_best(data):
+def train_on_noise_labels(data, epochs: int, patience: int):
+    """A model fitted fast, with early stopping, against validation labels that are noise
+    (so validation loss soon rises); also returns how to score it on them."""
     x_train, y_train, x_val, _ = data
     y_val_noise = np.eye(10, dtype=np.float32)[np.random.default_rng(1).integers(0, 10, len(x_val))]
-    stop_early = changes(
+    spec = changes(
         hidden={"units": [64]},
         optimizer={"learning_rate": 0.01},
-        epochs=30,
+        epochs=epochs,
         batch_size=16,
-        early_stopping={"enabled": True, "patience": 1},
+        early_stopping={"enabled": True, "patience": patience},
     )
-    model, _, history, metadata = train_model(
-        x_train, y_train, x_val, y_val_noise, DEFAULTS, stop_early
-    )
+    model, _, history, metadata = train_model(x_train, y_train, x_val, y_val_noise, DEFAULTS, spec)
+    return model, history, metadata, (x_val, y_val_noise)
+
+
+def test_early_stopping_stops_and_restores_best(data):
+    model, history, metadata, (x_val, y_val_noise) = train_on_noise_labels(data, 30, 1)
     assert metadata["stopped_early"] and metadata["epochs_run"] == metadata["model_epoch"] + 1
     assert metadata["model_epoch"] == lowest_epoch(history["val_loss"])
     restored = model.evaluate(x_val, y_val_noise, verbose=0, return_dict=True)["loss"]
@@ -118,18 +123,7 @@ def test_early_stopping_stops_and_restores_best(data):
 def test_best_weights_are_restored_without_stopping_early_too(data):
     """Keras puts the best epoch's weights back at the end of every fit that has early
     stopping with restore_best_weights, stopped or not: the model is that epoch's."""
-    x_train, y_train, x_val, _ = data
-    y_val_noise = np.eye(10, dtype=np.float32)[np.random.default_rng(1).integers(0, 10, len(x_val))]
-    patient = changes(
-        hidden={"units": [64]},
-        optimizer={"learning_rate": 0.01},
-        epochs=6,
-        batch_size=16,
-        early_stopping={"enabled": True, "patience": 50},
-    )
-    model, _, history, metadata = train_model(
-        x_train, y_train, x_val, y_val_noise, DEFAULTS, patient
-    )
+    model, history, metadata, (x_val, y_val_noise) = train_on_noise_labels(data, 6, 50)
     assert not metadata["stopped_early"] and metadata["epochs_run"] == 6
     assert metadata["model_epoch"] == lowest_epoch(history["val_loss"]) < 6
     restored = model.evaluate(x_val, y_val_noise, verbose=0, return_dict=True)["loss"]
