@@ -27,7 +27,6 @@ from kedro.runner import SequentialRunner
 from from_data_to_model.pipelines.data_processing.nodes import scale_features, separate_target
 from from_data_to_model.runners import DaskRunner
 from from_data_to_model.runners.dask_runner import (
-    NodeFailedOnWorkerError,
     SchedulerUnreachableError,
     WorkerSetupError,
 )
