@@ -88,9 +88,7 @@ def served_name(model: str) -> str:
 CHAMPION = "champion"  # the alias of the promoted version: models:/<name>@champion
 
 
-def log_served_model(
-    parent_run_id: str, served: str, model: Any, promotion: dict[str, Any]
-) -> str:
+def log_served_model(parent_run_id: str, served: str, model: Any, promotion: dict[str, Any]) -> str:
     """Log a promoted model as one MLflow model on the run of ``kedro run``, register it,
     and point the alias ``champion`` at this version.
 

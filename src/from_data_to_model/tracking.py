@@ -154,9 +154,7 @@ class ModelTrackingHooks:
         return TrackingTarget(uri, run.info.experiment_id, run.info.run_id)
 
     @hook_impl
-    def after_node_run(
-        self, node: Node, inputs: dict[str, Any], outputs: dict[str, Any]
-    ) -> None:
+    def after_node_run(self, node: Node, inputs: dict[str, Any], outputs: dict[str, Any]) -> None:
         """Log a trained model, its validation summary or test metrics, what a reporting
         node wrote (a report, table or figure), or a promoted model, to serve."""
         if self._target is None:

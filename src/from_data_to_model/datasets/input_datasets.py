@@ -76,8 +76,7 @@ class ImageInputDataset(AbstractDataset[None, dict[str, Any]]):
         )  # fmt: skip
         if not files:
             raise InputDataError(
-                f"The folder '{self._path}' holds no file to score: put PNG or JPEG images "
-                "in it."
+                f"The folder '{self._path}' holds no file to score: put PNG or JPEG images in it."
             )
         names, images = [], []
         for file in files:
@@ -117,8 +116,7 @@ class ImageInputDataset(AbstractDataset[None, dict[str, Any]]):
             images = parse_idx(raw, IMAGES_MAGIC, self._path)
         except RawDataError as error:
             raise InputDataError(
-                f"'{self._path}' is neither a folder of images nor an IDX images file: "
-                f"{error}"
+                f"'{self._path}' is neither a folder of images nor an IDX images file: {error}"
             ) from None
         return {"names": [f"{name}[{i}]" for i in range(len(images))], "images": list(images)}
 

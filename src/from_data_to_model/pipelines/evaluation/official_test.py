@@ -51,8 +51,13 @@ def check_promoted_model(
         truth, predicted, labels=classes, zero_division=0
     )
     per_class = pd.DataFrame(
-        {"class": class_names, "precision": precision, "recall": recall, "f1": f1,
-         "images": support}  # fmt: skip
+        {
+            "class": class_names,
+            "precision": precision,
+            "recall": recall,
+            "f1": f1,
+            "images": support,
+        }
     )
     confusion = pd.DataFrame(
         confusion_matrix(truth, predicted, labels=classes), index=class_names, columns=class_names

@@ -61,9 +61,7 @@ def verdict(row: pd.Series, baseline: str, evaluation: dict[str, Any]) -> str:
     return f"not distinguishable from the original ({baseline}) with {seeds} seeds ({figures})"
 
 
-def versus_baseline(
-    runs: pd.DataFrame, variant: str, evaluation: dict[str, Any]
-) -> dict[str, Any]:
+def versus_baseline(runs: pd.DataFrame, variant: str, evaluation: dict[str, Any]) -> dict[str, Any]:
     """The variant minus the baseline in validation loss: the interval, the seeds'
     correlation, and how many seeds an unresolved difference of this size would need."""
     difference = compare(runs, "variant", variant, evaluation["baseline"], COMPARED, evaluation)

@@ -97,9 +97,7 @@ class Training:
             spec, X_train, as_float32(y_train), as_float32(X_val), as_float32(y_val)
         )
         history = history_frame(history)
-        metadata = self.run.fields(spec.seed) | training_metadata(
-            spec, history, len(X_train), fit
-        )
+        metadata = self.run.fields(spec.seed) | training_metadata(spec, history, len(X_train), fit)
         metadata |= {"parameter_count": int(model.count_params()), **models.runtime()}
         metadata |= machine_information()  # the same seeds give other digits elsewhere
         logger.info(

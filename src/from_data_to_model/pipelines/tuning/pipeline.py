@@ -59,7 +59,9 @@ def family_pipeline(study: StudyShape, name: str) -> Pipeline:
                 validation_curve,
                 [grid, "params:evaluation", *(f"{p.namespace}.validation_summary" for p in points)],
                 [f"{here}.curve_table", f"{here}.points_table"],
-                name="validation_curve", namespace=here, tags=TAGS,
+                name="validation_curve",
+                namespace=here,
+                tags=TAGS,
             ),  # fmt: skip
             family_node(
                 stack_tables,
