@@ -128,6 +128,8 @@ def test_one_seed_report_says_it_cannot_give_intervals():
     text = write_report(report, runs, choice, **final_check(runs, choice), evaluation=EVALUATION)
     assert "One seed per variant: no interval can be given" in text
     assert "| n/a " in text and "from one seed (no interval)" in text
+    assert "One seed: no spread to go by, so no estimate of the seeds a comparison needs." in text
+    assert "seeds would resolve" not in text
 
 
 def test_figures_have_titles_labels_bands_and_consistent_colours():
