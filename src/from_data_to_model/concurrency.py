@@ -1,8 +1,8 @@
 """Runs that overlap in one project keep their own results.
 
 * **Versioned results** (models, histories, metrics, tables, reports): every run saves its
-  own version, and ``OwnVersionsHooks`` makes it read back the version it saved, not a
-  newer one another run wrote meanwhile (``datasets.OwnVersionDataset``).
+  own version, and ``hooks.RunOutputsHooks`` makes it read back the version it saved, not
+  a newer one another run wrote meanwhile (``datasets.RunOutputDataset``).
 * **Unversioned data** (the intermediate data and the model inputs, rewritten in place):
   two runs that make them from the same parameters write the same bytes; from other
   parameters (another split), one run's model inputs would replace the other's under it.
@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from kedro.framework.hooks import hook_impl
-from kedro.io import AbstractDataset
 from kedro.pipeline import Pipeline
 from kedro.utils import find_kedro_project
 
@@ -36,25 +35,6 @@ DATA_PARAMETERS = ("params:ingestion", "params:processing")
 
 class ConcurrentRunError(RuntimeError):
     """Another live run of this project shapes the same unversioned data otherwise."""
-
-
-class OwnVersionsHooks:
-    """Each versioned dataset the run writes is read back at the run's own version."""
-
-    @hook_impl
-    def before_pipeline_run(
-        self, run_params: dict[str, Any], pipeline: Pipeline, catalog: Any
-    ) -> None:
-        """Wrap the versioned outputs of the pipeline's nodes in ``OwnVersionDataset``."""
-        from from_data_to_model.datasets.own_version import OwnVersionDataset
-
-        save_version = run_params["run_id"]
-        for name in sorted({o for node in pipeline.nodes for o in node.outputs}):
-            config = catalog.config_resolver.resolve_pattern(name)
-            if not config.get("versioned"):
-                continue
-            own = AbstractDataset.from_config(name, config, save_version, save_version)
-            catalog[name] = OwnVersionDataset(catalog.get(name), own)
 
 
 def _persisted_unversioned(catalog: Any, names: set[str]) -> set[str]:

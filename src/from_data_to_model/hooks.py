@@ -1,4 +1,4 @@
-"""Project hooks: report training progress; remake the study's tables when runs are added.
+"""Project hooks: report training progress; how a run sees the datasets it writes.
 
 Read by every ``kedro`` command (through ``settings.py``): nothing here imports Keras.
 """
@@ -73,27 +73,41 @@ class TrainingProgressHooks:
             logger.info(self._progress.model_done())
 
 
-class RemakeStudyOutputsHooks:
-    """With ``--only-missing-outputs``, what is made from every run is made again.
+class RunOutputsHooks:
+    """Each dataset a run writes, as that run should see it (``datasets.RunOutputDataset``).
 
-    Kedro skips a node whose outputs exist. That is right for a trained model, and wrong
-    for a report: ``kedro run --params regularization.seeds=5 --only-missing-outputs``
-    after a 3-seed run must train the 2 new seeds only, and then compare all 5. Outputs of
-    the nodes tagged ``aggregate`` (the study's tables, choice, promoted model, report,
-    figures; the tuning's curves) count as missing for such a run, so they are remade.
+    * **Its own version.** A versioned dataset loads its newest version, so a run that
+      overlaps another in one project would read the other's newer model, metrics or
+      report. The run's versioned outputs load back the version it saved (Kedro alone only
+      warns "Save version ... did not match load version").
+    * **Remade with ``--only-missing-outputs``.** Kedro skips a node whose outputs exist:
+      right for a trained model, wrong for a report. ``kedro run --params
+      regularization.seeds=5 --only-missing-outputs`` after a 3-seed run must train the 2
+      new seeds only, then compare all 5: the outputs of the nodes tagged ``aggregate``
+      (the study's tables, choice, promoted model, report, figures; the tuning's curves)
+      count as missing for such a run.
     """
 
     @hook_impl
     def before_pipeline_run(
         self, run_params: dict[str, Any], pipeline: Pipeline, catalog: Any
     ) -> None:
-        """Wrap the aggregate nodes' outputs so that the run's filter sees them missing."""
-        if not run_params.get("only_missing_outputs"):
-            return
-        from from_data_to_model.datasets.remade import RemadeDataset
+        """Wrap the run's persisted outputs that are versioned, or to be remade."""
+        from kedro.io import AbstractDataset
 
+        from from_data_to_model.datasets.run_output import RunOutputDataset
+
+        version, remake = run_params["run_id"], run_params.get("only_missing_outputs")
         for node in pipeline.nodes:
-            if AGGREGATE_TAG in node.tags:
-                for name in node.outputs:
-                    if name in catalog:
-                        catalog[name] = RemadeDataset(catalog.get(name))
+            remade = bool(remake) and AGGREGATE_TAG in node.tags
+            for name in node.outputs:
+                if name not in catalog:  # in memory: nothing on disk to prefer or skip
+                    continue
+                config = catalog.config_resolver.resolve_pattern(name)
+                own = (
+                    AbstractDataset.from_config(name, config, version, version)
+                    if config.get("versioned")
+                    else None
+                )
+                if own is not None or remade:
+                    catalog[name] = RunOutputDataset(catalog.get(name), own, remade)

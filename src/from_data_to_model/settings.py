@@ -6,9 +6,9 @@ from pathlib import Path
 
 from kedro.utils import find_kedro_project
 
-from from_data_to_model.concurrency import OwnVersionsHooks, SharedDataHooks
+from from_data_to_model.concurrency import SharedDataHooks
 from from_data_to_model.context import ProjectContext
-from from_data_to_model.hooks import RemakeStudyOutputsHooks, TrainingProgressHooks
+from from_data_to_model.hooks import RunOutputsHooks, TrainingProgressHooks
 
 # Kedro 1.x calls an OmegaConf API that OmegaConf 2.4 deprecates; the warning is
 # Kedro's to fix and says nothing to our users, so keep it off their console.
@@ -16,8 +16,9 @@ warnings.filterwarnings("ignore", message="register_new_resolver", category=User
 
 HOOKS = (
     TrainingProgressHooks(),
-    RemakeStudyOutputsHooks(),  # added seeds: what is made from every run is made again
-    OwnVersionsHooks(),  # a run reads back what it wrote, not a concurrent run's newer file
+    # a run reads back what it wrote, not a concurrent run's newer file; and with
+    # --only-missing-outputs remakes what is made from every run (added seeds)
+    RunOutputsHooks(),
     SharedDataHooks(),  # nor shares unversioned data made from other parameters
 )
 if find_spec("kedro_mlflow"):  # the [mlflow] extra: a child MLflow run per trained model

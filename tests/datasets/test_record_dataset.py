@@ -6,7 +6,6 @@ import pytest
 from kedro.io import Version
 
 from from_data_to_model.datasets import ModelMissingError, RecordDataset
-from from_data_to_model.datasets.remade import RemadeDataset
 
 
 def record(tmp_path, save=None) -> RecordDataset:
@@ -22,10 +21,3 @@ def test_a_saved_record_loads_and_none_says_what_to_run(tmp_path):
     record(tmp_path, save="2026-01-01T00.00.00.000Z").save({"seed": 42})
     assert record(tmp_path).load() == {"seed": 42}
 
-
-def test_a_remade_dataset_never_exists_and_saves_through(tmp_path):
-    inner = record(tmp_path, save="2026-01-01T00.00.00.000Z")
-    remade = RemadeDataset(inner)
-    remade.save({"seed": 43})
-    assert inner.exists() and not remade.exists()
-    assert remade.load() == {"seed": 43}
