@@ -1,5 +1,5 @@
 """Figure helpers every study draws with: a colour per variant, bands over seeds, a learning
-curve.
+curve, a grid of titled images.
 
 Figures are built with matplotlib's object API (no pyplot state, no backend switch), so
 nodes are thread-safe and notebooks keep their own backend.
@@ -8,6 +8,7 @@ nodes are thread-safe and notebooks keep their own backend.
 from __future__ import annotations
 
 import matplotlib
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -51,4 +52,23 @@ def plot_learning_curve(
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend()
     ax.grid(alpha=0.3)
+    return fig
+
+
+def titled_images(
+    images, titles: list[str], columns: int = 8, cell: tuple[float, float] = (2, 2.3),
+    cmap: str = "gray", empty: str = "no images",
+) -> Figure:  # fmt: skip
+    """Fashion-MNIST-sized images (28 × 28, or their 784 pixels) in a grid of ``columns``,
+    each titled; pixels 0-255 drawn as they are (``cmap``), ``cell`` inches per image."""
+    rows = max(1, -(-len(titles) // columns))
+    fig = Figure(figsize=(cell[0] * columns, cell[1] * rows), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(rows, columns)).ravel()
+    for ax, image, title in zip(axes, images, titles, strict=False):
+        ax.imshow(np.asarray(image).reshape(28, 28), cmap=cmap, vmin=0, vmax=255)
+        ax.set_title(title, fontsize=8)
+    for ax in axes:
+        ax.axis("off")
+    if not titles:
+        axes[0].text(0, 0.5, empty, fontsize=12)
     return fig

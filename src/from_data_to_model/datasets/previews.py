@@ -19,15 +19,10 @@ ImagePreview = NewType("ImagePreview", str)
 
 def image_grid(images: np.ndarray, labels: np.ndarray, columns: int = 10) -> ImagePreview:
     """Greyscale images in a grid, each titled with its label, as a base64 PNG."""
-    from matplotlib.figure import Figure  # no pyplot: no global figure state
+    from from_data_to_model.figures import titled_images  # matplotlib: when previewed only
 
-    rows = -(-len(images) // columns)
-    figure = Figure(figsize=(columns, rows * 1.15))
-    for i, (image, label) in enumerate(zip(images, labels, strict=True)):
-        ax = figure.add_subplot(rows, columns, i + 1)
-        ax.imshow(image, cmap="gray_r")
-        ax.set_title(f"label {int(label)}", fontsize=8)
-        ax.axis("off")
+    titles = [f"label {int(label)}" for label in labels]
+    figure = titled_images(images, titles, columns, cell=(1, 1.15), cmap="gray_r")
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=72, bbox_inches="tight")
     return ImagePreview(base64.b64encode(buffer.getvalue()).decode("ascii"))

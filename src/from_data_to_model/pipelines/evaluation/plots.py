@@ -7,7 +7,13 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from from_data_to_model.figures import band, plot_learning_curve, seed_curves, variant_colours
+from from_data_to_model.figures import (
+    band,
+    plot_learning_curve,
+    seed_curves,
+    titled_images,
+    variant_colours,
+)
 
 
 def _by_variant(curves: pd.DataFrame) -> dict[str, dict[str, pd.DataFrame]]:
@@ -110,15 +116,10 @@ def plot_confident_mistakes(
     """The official test images the promoted model gets wrong most confidently."""
     wrong = predictions[predictions["true"] != predictions["predicted"]]
     worst = wrong.sort_values("probability", ascending=False).head(count)
-    columns = 8
-    rows = max(1, -(-len(worst) // columns))
-    fig = Figure(figsize=(2 * columns, 2.4 * rows), layout="constrained")
-    axes = np.atleast_1d(fig.subplots(rows, columns)).ravel()
-    for ax, row in zip(axes, worst.itertuples(), strict=False):
-        ax.imshow(np.asarray(images[row.Index]).reshape(28, 28), cmap="gray")
-        ax.set_title(f"{class_names[row.predicted]} {row.probability:.0%}\n"
-                     f"(is {class_names[row.true]})", fontsize=8)  # fmt: skip
-    for ax in axes:
-        ax.axis("off")
+    titles = [
+        f"{class_names[row.predicted]} {row.probability:.0%}\n(is {class_names[row.true]})"
+        for row in worst.itertuples()
+    ]
+    fig = titled_images([images[i] for i in worst.index], titles, cell=(2, 2.4))
     fig.suptitle("Most confident mistakes on the official test set: predicted (is true)")
     return fig

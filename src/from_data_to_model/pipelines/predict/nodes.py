@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from from_data_to_model.figures import titled_images
+
 logger = logging.getLogger(__name__)
 
 SIDE = 28  # Fashion-MNIST's images are 28 × 28
@@ -88,19 +90,13 @@ def predict_classes(model: Any, images: dict[str, Any], promotion: dict[str, Any
 
 def draw_contact_sheet(images: dict[str, Any], predictions: pd.DataFrame) -> Figure:
     """Every scored image as the model saw it, with its predicted class and probability."""
-    columns = 8
-    rows = max(1, -(-len(predictions) // columns))
-    fig = Figure(figsize=(2 * columns, 2.3 * rows), layout="constrained")
-    axes = np.atleast_1d(fig.subplots(rows, columns)).ravel()
-    labels = predictions[["file", "class", "probability"]].itertuples(index=False)
-    for ax, pixels, (file, label, probability) in zip(axes, images["pixels"], labels, strict=False):
-        ax.imshow(pixels.reshape(SIDE, SIDE), cmap="gray", vmin=0, vmax=255)
-        ax.set_title(f"{file[:18]}\n{label} {probability:.0%}", fontsize=8)
-    for ax in axes:
-        ax.axis("off")
-    if predictions.empty:
-        axes[0].text(0, 0.5, "no images scored", fontsize=12)
-    return fig
+    titles = [
+        f"{file[:18]}\n{label} {probability:.0%}"
+        for file, label, probability in predictions[["file", "class", "probability"]].itertuples(
+            index=False
+        )
+    ]
+    return titled_images(images["pixels"], titles, empty="no images scored")
 
 
 def check_housing_rows(rows: pd.DataFrame, promotion: dict[str, Any]) -> pd.DataFrame:
