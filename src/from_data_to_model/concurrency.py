@@ -114,9 +114,11 @@ class SharedDataHooks:
                 run = json.loads(record.read_text())
             except (OSError, ValueError):
                 continue
-            if run["host"] == host and run["pid"] != os.getpid() and _alive(run["pid"]):
+            if run["host"] != host or run["pid"] == os.getpid():
+                continue
+            if _alive(run["pid"]):
                 runs.append(run)
-            elif run["host"] == host and not _alive(run["pid"]):
+            else:
                 record.unlink(missing_ok=True)  # a run that ended without saying so
         return runs
 

@@ -26,15 +26,16 @@ def study_pipelines(study: StudyShape) -> dict[str, Pipeline]:
     ``tuning`` sweeps the regularizers' strengths, ``predict`` scores new data with the
     promoted models; both run only when named. ``__default__`` is every other pipeline.
     """
-    data = data_ingestion.create_pipeline() + data_processing.create_pipeline()
+    ingestion, processing = data_ingestion.create_pipeline(), data_processing.create_pipeline()
+    data = ingestion + processing
     models = modelling.create_pipeline(study)
     training = models.only_nodes_with_tags(TRAINING_TAG)
     evaluating = (models - training) + evaluation.create_pipeline(study)
     housing_part = data.only_nodes_with_tags("housing") + housing.create_pipeline()
     regularization = data.only_nodes_with_tags("fashion_mnist") + training + evaluating
     return {
-        "data_ingestion": data_ingestion.create_pipeline(),
-        "data_processing": data_processing.create_pipeline(),
+        "data_ingestion": ingestion,
+        "data_processing": processing,
         "housing": housing_part,
         "regularization": regularization,
         "training": training,

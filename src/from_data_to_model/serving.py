@@ -24,6 +24,11 @@ def bad_request(message: str) -> MlflowException:
     return MlflowException(message, error_code=INVALID_PARAMETER_VALUE)
 
 
+def input_width(inputs: dict[str, Any]) -> int:
+    """How many values a row of a promoted model's input holds: pixels, or features."""
+    return inputs["shape"][0] if "shape" in inputs else len(inputs["features"])
+
+
 class PromotedModel(mlflow.pyfunc.PythonModel):
     """A promoted model and its promotion record, served: rows of raw inputs in."""
 
@@ -40,7 +45,7 @@ class PromotedModel(mlflow.pyfunc.PythonModel):
             model_input.to_numpy() if isinstance(model_input, pd.DataFrame) else model_input
         )
         inputs = self.promotion["inputs"]
-        width = inputs["shape"][0] if "shape" in inputs else len(inputs["features"])
+        width = input_width(inputs)
         if rows.ndim != 2 or rows.shape[1] != width:
             raise bad_request(
                 f"Each row must hold {width} values ({inputs['layout']}); got an array of "
@@ -102,8 +107,7 @@ def log_served_model(parent_run_id: str, served: str, model: Any, promotion: dic
     from mlflow.models import ModelSignature
     from mlflow.types import Schema, TensorSpec
 
-    inputs = promotion["inputs"]
-    width = inputs["shape"][0] if "shape" in inputs else len(inputs["features"])
+    width = input_width(promotion["inputs"])
     # float64: JSON's integers (raw pixels) cast to it safely; the model casts to float32
     signature = ModelSignature(Schema([TensorSpec(np.dtype(np.float64), (-1, width))]))
     name = served_name(served)

@@ -157,7 +157,7 @@ def compare(
     if paired:
         x, y = x.loc[common], y.loc[common]
     result = difference_interval(x, y, evaluation["confidence"], paired)
-    both = (x.loc[common], y.loc[common]) if not paired else (x, y)
+    both = x.loc[common], y.loc[common]
     correlation = float(np.corrcoef(*both)[0, 1]) if len(common) >= 3 else math.nan
     if paired:
         spread_ = float((x - y).std(ddof=1)) if len(x) > 1 else math.nan

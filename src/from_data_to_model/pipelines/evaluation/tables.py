@@ -87,7 +87,7 @@ def aggregate_validation(runs: pd.DataFrame, evaluation: dict[str, Any]) -> pd.D
     mean, std and interval over the seeds, the difference in validation loss to the
     baseline with its interval, the seeds' correlation with it, the seeds an unresolved
     difference would need, the verdict, and the spec fields that set variants apart."""
-    rows = []
+    rows, apart = [], varying_spec_columns(runs)
     for variant, group in runs.groupby("variant", sort=False):
         diagnoses = group["diagnosis"].value_counts()  # the most frequent first
         row = {
@@ -102,7 +102,7 @@ def aggregate_validation(runs: pd.DataFrame, evaluation: dict[str, Any]) -> pd.D
         for column in ["gap_at_best", "fit_seconds"]:
             row[f"{column}_mean"] = float(group[column].mean())
         row["parameter_count"] = group["parameter_count"].iat[0]
-        rows.append(row | group[varying_spec_columns(runs)].iloc[0].to_dict())
+        rows.append(row | group[apart].iloc[0].to_dict())
     table = pd.DataFrame(rows)
     table["seeds_needed"] = table["seeds_needed"].astype("Int64")
     table["comparison"] = table.apply(
