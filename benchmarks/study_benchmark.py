@@ -40,14 +40,13 @@ from ceilings import dense_flops_per_row  # this folder: run as a script
 from kedro.config import OmegaConfigLoader
 
 from from_data_to_model import settings
+from from_data_to_model.pipelines.evaluation.tables import RUN_DEPENDENT
 from from_data_to_model.study import StudyShape
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 BIN = Path(sys.executable).parent
-# Columns of the runs table that differ between two runs of the same study.
-RUN_DEPENDENT = ["fit_seconds", "data_loss_seconds", "trained_at"]
 
 
 def run_measured(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> tuple[float, float]:

@@ -19,6 +19,7 @@ import yaml
 from kedro.config import OmegaConfigLoader
 
 from from_data_to_model import settings
+from from_data_to_model.pipelines.evaluation.tables import RUN_DEPENDENT
 from from_data_to_model.study import StudyShape
 from tests.raw_files import write_fashion_mnist, write_housing
 
@@ -99,10 +100,6 @@ def tiny_parameters() -> dict:
 
 def study_of(parameters: dict) -> StudyShape:
     return StudyShape.from_parameters(parameters)
-
-
-# Columns of a runs table that say when and how fast, not what was trained.
-RUN_DEPENDENT = ["fit_seconds", "data_loss_seconds", "trained_at"]
 
 
 def one_seed(parameters: dict = TINY_PARAMETERS) -> dict:

@@ -20,4 +20,3 @@ def test_a_saved_record_loads_and_none_says_what_to_run(tmp_path):
         record(tmp_path).load()
     record(tmp_path, save="2026-01-01T00.00.00.000Z").save({"seed": 42})
     assert record(tmp_path).load() == {"seed": 42}
-

@@ -53,11 +53,7 @@ def scale_features(train: Table, test: Table) -> tuple[Table, Table, StandardSca
     if isinstance(train, pd.DataFrame):
         scaler.set_output(transform="pandas")
     scaler.fit(train.astype(np.float32))
-    return (
-        scaler.transform(train.astype(np.float32)),
-        scaler.transform(test.astype(np.float32)),
-        scaler,
-    )
+    return standardize(train, scaler), standardize(test, scaler), scaler
 
 
 def standardize(features: Table, scaler: StandardScaler) -> Table:

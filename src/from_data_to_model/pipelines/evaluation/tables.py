@@ -19,6 +19,9 @@ VALIDATION_MEASURES = ["model_val_loss", "best_epoch"]
 TEST_MEASURES = ["test_data_loss", "test_accuracy"]
 # The column variants are compared on: validation, never test.
 COMPARED = "model_val_loss"
+# Columns of the runs table that say when and how fast, not what was trained: the only ones
+# two runs of the same study differ in (on one machine, backend and runner).
+RUN_DEPENDENT = ["fit_seconds", "data_loss_seconds", "trained_at"]
 # Documented order of the runs table's first columns (README, "Where the outputs land").
 RUN_COLUMNS = [
     "variant", "seed", "diagnosis", "test_data_loss", "test_loss", "test_accuracy",
