@@ -19,6 +19,7 @@ import yaml
 from kedro.config import OmegaConfigLoader
 
 from from_data_to_model import settings
+from from_data_to_model.evaluation_spec import Evaluation
 from from_data_to_model.pipelines.evaluation.tables import RUN_DEPENDENT
 from from_data_to_model.study import StudyShape
 from tests.raw_files import write_fashion_mnist, write_housing
@@ -91,6 +92,11 @@ def project_parameters(env: str = "base", runtime_params: dict | None = None) ->
 def base_parameters() -> dict:
     """``conf/base``'s parameters: the study as configured."""
     return project_parameters()
+
+
+def base_evaluation(**changes) -> Evaluation:
+    """``conf/base``'s evaluation parameters, typed as a run types them, with ``changes``."""
+    return Evaluation.model_validate(base_parameters()["evaluation"] | changes)
 
 
 def tiny_parameters() -> dict:

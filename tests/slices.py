@@ -61,6 +61,11 @@ def run_slice(
     catalog = DataCatalog({name: KeptDataset() for name in keep})
     for name, value in data.items():
         catalog[name] = value
+    for name in pipeline.all_inputs():  # a model the promotion loads when called (transcoded)
+        if name.endswith("@loader"):
+            written = name.replace("@loader", "@keras")
+            catalog[written] = KeptDataset(copy_mode="assign")
+            catalog[name] = MemoryDataset(lambda w=written: catalog.load(w), copy_mode="assign")
 
     def add(name: str, value: Any) -> None:
         catalog[f"params:{name}"] = value

@@ -51,7 +51,7 @@ def test_predict_scores_pngs_and_houses_and_never_trains(tiny_study_copy, tmp_pa
         catalog.load("fashion_mnist_promotion"),
     )
     probabilities = promoted.predict(images.reshape(6, -1).astype(np.float32), verbose=0)
-    classes = np.array(promotion["outputs"]["classes"])
+    classes = np.array(promotion.outputs.classes)
     assert predictions["class"].tolist() == classes[probabilities.argmax(axis=1)].tolist()
     np.testing.assert_allclose(predictions["probability"], probabilities.max(axis=1), rtol=1e-5)
     sheet = project.root / "data/08_reporting/predict/fashion_mnist.contact_sheet.png"

@@ -38,7 +38,7 @@ def test_default_run_writes_every_output(tiny_study):
     assert catalog.load("housing.training_metadata")["train_rows"] == 44  # floor(56 * 0.8)
     assert "test MSE on 24 rows" in catalog.load("housing.report")
     promotion = catalog.load("fashion_mnist_promotion")
-    assert promotion["variant"] == choice["variant"]
+    assert promotion.variant == choice["variant"]
     assert catalog.load("fashion_mnist_promoted_model").input_shape == (None, 784)
     assert catalog.load("regularization.official_check")["images"] == 60
     assert catalog.load("housing_promoted_model").input_shape == (None, 8)
@@ -142,6 +142,6 @@ def test_added_seeds_train_alone_and_the_report_is_remade_from_all(tiny_study_co
     assert (catalog.load("regularization.report_table")["seeds"] == 3).all()
     assert len(catalog.load("regularization.runs_table")) == 3 * len(VARIANTS)
     assert "- seeds: 42, 43, 44" in catalog.load("regularization.report")
-    assert catalog.load("fashion_mnist_promotion")["reason"].startswith(
+    assert catalog.load("fashion_mnist_promotion").reason.startswith(
         f"of {catalog.load('regularization.model_choice')['variant']}'s 3 seeds"
     )

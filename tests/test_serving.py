@@ -52,7 +52,7 @@ def test_the_served_champion_answers_as_the_predict_pipeline(tiny_study_copy, tm
     from tests.mlflow_store import store
 
     version = store(project).get_model_version_by_alias(SERVED, "champion")
-    assert version.tags["namespace"] == promotion["namespace"]  # the promoted run, logged
+    assert version.tags["namespace"] == promotion.namespace  # the promoted run, logged
 
     port, log = free_port(), tmp_path / "serve.log"
     env = {

@@ -21,6 +21,7 @@ from from_data_to_model.stats import (
     standard_error_ties,
     t_interval,
 )
+from tests.conftest import base_evaluation
 
 T_975_2DF = 4.302653  # t(0.975) with 2 degrees of freedom
 
@@ -59,7 +60,7 @@ def table_of(runs: pd.DataFrame, column: str, measure: str) -> pd.DataFrame:
                          for key, g in runs.groupby(column, sort=False)])  # fmt: skip
 
 
-PAIRED = {"confidence": 0.95, "difference": "paired"}
+PAIRED = base_evaluation(difference="paired")
 
 
 def test_compare_pairs_by_seed_and_measures_the_seeds_correlation():
@@ -91,7 +92,7 @@ def test_standard_error_ties_with_one_seed_use_the_tolerance():
 
 
 def test_interval_ties_and_their_one_seed_fallback():
-    evaluation = {"confidence": 0.95, "difference": "welch", "choice": {"tie_tolerance": 0.01}}
+    evaluation = base_evaluation(difference="welch", choice={"tie_tolerance": 0.01})
     groups = {"a": [0.32, 0.34, 0.33], "b": [0.335, 0.337, 0.336], "c": [0.40, 0.41, 0.39]}
     runs = runs_of(groups, "variant", "model_val_loss")
     table = table_of(runs, "variant", "model_val_loss")

@@ -87,7 +87,7 @@ def test_housing_run_holds_params_metric_history_and_model(housing_run):
     # the report and the figure, as artifacts of the model's run
     report = client.download_artifacts(model_run.info.run_id, "housing/report.md")
     assert open(report).read() == catalog.load("housing.report")
-    assert {"housing/learning_curve_plot.png", "housing/report.md"} <= {
+    assert {"housing/learning_curve.png", "housing/report.md"} <= {
         a.path for a in client.list_artifacts(model_run.info.run_id, "housing")
     }
 
@@ -140,9 +140,9 @@ def test_study_run_has_a_child_run_per_model_and_the_report(tiny_study):
         "regularization/model_choice.json",
         "regularization/official_check.json",
         *(f"regularization/{table}_table.csv" for table in tables),
-        *(f"regularization/{plot}_plot.png" for plot in plots),
-        "regularization/learning_curves_plots",
-        "regularization/validation_loss_vs_original_plots",
+        *(f"regularization/{plot}.png" for plot in plots),
+        "regularization/learning_curves",
+        "regularization/validation_loss_vs_original",
     }
     # the promoted models, registered to be served: the champion is the promoted run
     for served, promotion in (("fashion_mnist", "fashion_mnist_promotion"),
@@ -150,12 +150,10 @@ def test_study_run_has_a_child_run_per_model_and_the_report(tiny_study):
         champion = client.get_model_version_by_alias(f"from_data_to_model.{served}", "champion")
         assert champion.run_id == study.info.run_id
         expected = tiny_study.catalog().load(promotion)
-        assert champion.tags["namespace"] == expected["namespace"]
-        assert champion.tags["seed"] == str(expected["seed"])
-    curves = client.list_artifacts(study.info.run_id, "regularization/learning_curves_plots")
-    assert {f"regularization/learning_curves_plots/{v}.png" for v in VARIANTS} == {
-        a.path for a in curves
-    }
+        assert champion.tags["namespace"] == expected.namespace
+        assert champion.tags["seed"] == str(expected.seed)
+    curves = client.list_artifacts(study.info.run_id, "regularization/learning_curves")
+    assert {f"regularization/learning_curves/{v}.png" for v in VARIANTS} == {a.path for a in curves}
     # a sweep: one child per value and seed, the swept field among its parameters
     tuning = parents["tuning"]
     points = children(client, tuning)
@@ -271,13 +269,17 @@ def test_model_tags_and_metrics_name_what_was_trained():
     assert numbers(summary) == {"best_epoch": 3.0, "model_val_loss": 0.3}
 
 
-def test_a_store_that_fails_mid_run_costs_the_log_not_the_outputs(caplog):
+def test_a_store_that_fails_mid_run_costs_the_log_not_the_outputs(caplog, monkeypatch):
     """After the start, a failing store is said in the log; the node's outputs go on to the
     catalog (the hook does not raise)."""
-    hooks = ModelTrackingHooks()
-    hooks._target = TrackingTarget("nosuchstore://gone", "1", "0" * 32)
+    for name in TrackingTarget.VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    TrackingTarget("nosuchstore://gone", "1", "0" * 32).export()
     train = node(lambda: None, None, "model", name="train_model", tags=["training"])
-    hooks.after_node_run(train, inputs={}, outputs={"model": object()})
+    try:
+        ModelTrackingHooks().after_node_run(train, inputs={}, outputs={"model": object()})
+    finally:
+        TrackingTarget.withdraw()
     assert "MLflow did not record node train_model" in caplog.text
     assert "outputs are saved by the catalog" in caplog.text
 

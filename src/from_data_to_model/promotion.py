@@ -1,38 +1,153 @@
-"""The promoted model: one Keras model that scores raw data, preprocessing included.
+"""The model in use: one home for promotion.
 
 A study's choice names a variant; the promoted model is that variant's seed with the
 lowest validation loss (validation only, like the choice), behind the standardization its
 training data had: a ``Normalization`` layer holding the fitted ``StandardScaler``'s mean
 and scale. So one ``.keras`` file takes raw inputs (Fashion-MNIST's 784 pixels, 0-255, row
 by row; housing's eight features) and needs nothing else to score them.
+
+This module owns what a promotion is and where it is kept:
+
+* ``Promotion``, the typed record saved beside the model: its ``kind`` (classifier or
+  regressor), what it takes (``inputs``) and gives (``outputs``), and the run it came from;
+* the promoted datasets' names (``model_dataset``, ``record_dataset``), which the
+  pipelines wire and the catalog's ``{served}_promoted_model`` / ``{served}_promotion``
+  patterns keep;
+* what tracking needs (``promoted_in``: the promotions a node made, with their models).
+
+Serving and ``predict`` read a record's fields; nothing else recognises a promoted model
+by its dataset's name or by which keys its record has. Imports no Keras until a model is
+bundled.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, model_validator
+
+CLASSIFIER, REGRESSOR = "classifier", "regressor"
+SERVED_PREFIX = "from_data_to_model"  # a promoted model is served as <prefix>.<served>
+
+
+def model_dataset(served: str) -> str:
+    """The catalog name of the promoted model of ``served`` (``fashion_mnist``, ``housing``)."""
+    return f"{served}_promoted_model"
+
+
+def record_dataset(served: str) -> str:
+    """The catalog name of its promotion record."""
+    return f"{served}_promotion"
+
+
+class Inputs(BaseModel):
+    """What a promoted model takes: rows of ``width`` raw values."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    width: int
+    layout: str  # in words, for a person and for the served model's error messages
+    features: list[str] | None = None  # the columns of a row, by name, where they have names
+    range: tuple[float, float] | None = None  # the values' range, where it is fixed (pixels)
+
+
+class Outputs(BaseModel):
+    """What it gives: class probabilities (a classifier), or a value (a regressor)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    gives: str
+    classes: list[str] | None = None  # a classifier's, in the order of its probabilities
+    target: str | None = None  # a regressor's
+    unit: str | None = None
+
+
+class Promotion(BaseModel):
+    """A promoted model's record: what it is, where it came from, and why."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["classifier", "regressor"]
+    served: str  # fashion_mnist, housing: the datasets' and the served model's name
+    study: str
+    variant: str
+    seed: int
+    namespace: str  # the run whose model was promoted
+    model_val_loss: float
+    trained_at: str
+    promoted_at: str
+    reason: str
+    inputs: Inputs
+    outputs: Outputs
+
+    @model_validator(mode="before")
+    @classmethod
+    def _recorded_before_kinds(cls, record: Any) -> Any:
+        """A record saved before records said their kind: a classifier has classes; its
+        inputs said their ``shape``; the served name was the study's dataset."""
+        if not isinstance(record, Mapping) or "kind" in record:
+            return record
+        record = dict(record)
+        classifier = "classes" in record.get("outputs", {})
+        record["kind"] = CLASSIFIER if classifier else REGRESSOR
+        record["served"] = "fashion_mnist" if classifier else "housing"
+        inputs = dict(record.get("inputs", {}))
+        if "shape" in inputs:
+            inputs["width"] = inputs.pop("shape")[0]
+        elif "features" in inputs:
+            inputs["width"] = len(inputs["features"])
+        record["inputs"] = inputs
+        return record
+
+    @model_validator(mode="after")
+    def _kind_has_its_outputs(self) -> Promotion:
+        if self.kind == CLASSIFIER and not self.outputs.classes:
+            raise ValueError("a classifier's outputs name its classes")
+        if self.kind == REGRESSOR and not self.outputs.target:
+            raise ValueError("a regressor's outputs name its target")
+        return self
+
+    @property
+    def is_classifier(self) -> bool:
+        return self.kind == CLASSIFIER
+
+    @property
+    def model_dataset(self) -> str:
+        return model_dataset(self.served)
+
+    @property
+    def served_name(self) -> str:
+        """The registered MLflow model it is served as."""
+        return f"{SERVED_PREFIX}.{self.served}"
+
+    def run_tags(self) -> dict[str, str]:
+        """The run it came from, as tags of a registered model version."""
+        fields = ("variant", "seed", "namespace", "model_val_loss", "trained_at")
+        return {key: str(getattr(self, key)) for key in fields}
 
 
 def promotion_record(
-    run: pd.Series, reason: str, inputs: dict[str, Any], outputs: dict[str, Any]
-) -> dict[str, Any]:
-    """What a promoted model is: which run, variant and seed it came from, its validation
-    loss, why it was promoted, and what it takes and gives."""
-    return {
-        "study": run["study"],
-        "variant": run["variant"],
-        "seed": int(run["seed"]),
-        "namespace": run["namespace"],
-        "model_val_loss": float(run["model_val_loss"]),
-        "trained_at": run["trained_at"],
-        "promoted_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "reason": reason,
-        "inputs": inputs,
-        "outputs": outputs,
-    }
+    served: str, run: Mapping[str, Any], reason: str, inputs: Inputs, outputs: Outputs
+) -> Promotion:
+    """The record of ``run``'s model promoted as ``served``, and why."""
+    return Promotion(
+        kind=CLASSIFIER if outputs.classes else REGRESSOR,
+        served=served,
+        study=run["study"],
+        variant=run["variant"],
+        seed=int(run["seed"]),
+        namespace=run["namespace"],
+        model_val_loss=float(run["model_val_loss"]),
+        trained_at=run["trained_at"],
+        promoted_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        reason=reason,
+        inputs=inputs,
+        outputs=outputs,
+    )
 
 
 def best_seed(runs: pd.DataFrame, variant: str) -> tuple[pd.Series, str]:
@@ -61,3 +176,24 @@ def bundle_model(model: Any, scaler: Any) -> Any:
         mean=scaler.mean_, variance=np.square(scaler.scale_), name="standardize"
     )(raw)
     return keras.Model(raw, model(standardized), name="promoted")
+
+
+def promote_chosen(promotion: Promotion, scaler: Any, **models: Callable[[], Any]) -> Any:
+    """The promoted run's model behind its scaler: raw inputs in.
+
+    ``models`` load the candidates' models when called (``{namespace}.model@loader`` in
+    the catalog): only the promoted one is loaded.
+    """
+    return bundle_model(models[promotion.namespace](), scaler)
+
+
+def promoted_in(
+    inputs: Mapping[str, Any], outputs: Mapping[str, Any]
+) -> list[tuple[Promotion, Any]]:
+    """The promotions a node made: each record among its inputs and outputs whose promoted
+    model is among its outputs (a node that reads a promoted model promotes nothing)."""
+    return [
+        (record, outputs[record.model_dataset])
+        for record in {**inputs, **outputs}.values()
+        if isinstance(record, Promotion) and record.model_dataset in outputs
+    ]

@@ -18,15 +18,12 @@ import pandas as pd
 from mlflow.exceptions import MlflowException
 from mlflow.protos.databricks_pb2 import INVALID_PARAMETER_VALUE
 
+from from_data_to_model.promotion import Promotion
+
 
 def bad_request(message: str) -> MlflowException:
     """An error MLflow's scoring server answers with HTTP 400 and this message."""
     return MlflowException(message, error_code=INVALID_PARAMETER_VALUE)
-
-
-def input_width(inputs: dict[str, Any]) -> int:
-    """How many values a row of a promoted model's input holds: pixels, or features."""
-    return inputs["shape"][0] if "shape" in inputs else len(inputs["features"])
 
 
 class PromotedModel(mlflow.pyfunc.PythonModel):
@@ -37,18 +34,17 @@ class PromotedModel(mlflow.pyfunc.PythonModel):
 
         self.model = keras.saving.load_model(context.artifacts["model"])
         with open(context.artifacts["promotion"]) as record:
-            self.promotion = json.load(record)
+            self.promotion = Promotion.model_validate(json.load(record))
 
     def _rows(self, model_input: Any) -> np.ndarray:
         """The request as float32 rows, checked: width, numbers, range."""
         rows = np.asarray(
             model_input.to_numpy() if isinstance(model_input, pd.DataFrame) else model_input
         )
-        inputs = self.promotion["inputs"]
-        width = input_width(inputs)
-        if rows.ndim != 2 or rows.shape[1] != width:
+        inputs = self.promotion.inputs
+        if rows.ndim != 2 or rows.shape[1] != inputs.width:
             raise bad_request(
-                f"Each row must hold {width} values ({inputs['layout']}); got an array of "
+                f"Each row must hold {inputs.width} values ({inputs.layout}); got an array of "
                 f"shape {list(rows.shape)}."
             )
         try:
@@ -57,11 +53,11 @@ class PromotedModel(mlflow.pyfunc.PythonModel):
             raise bad_request("Every value must be a number.") from None
         if not np.isfinite(rows).all():
             raise bad_request("Every value must be a finite number (no NaN, no infinity).")
-        if "range" in inputs:
-            low, high = inputs["range"]
+        if inputs.range is not None:
+            low, high = inputs.range
             if rows.min() < low or rows.max() > high:
                 raise bad_request(
-                    f"Pixel values must lie in [{low}, {high}]; got {rows.min():g} to "
+                    f"Pixel values must lie in [{low:g}, {high:g}]; got {rows.min():g} to "
                     f"{rows.max():g}. Send raw pixels, not standardized ones."
                 )
         return rows
@@ -72,8 +68,7 @@ class PromotedModel(mlflow.pyfunc.PythonModel):
         from from_data_to_model.pipelines.predict.nodes import predict_classes, predict_values
 
         rows = self._rows(model_input)
-        outputs = self.promotion["outputs"]
-        if "classes" in outputs:
+        if self.promotion.is_classifier:
             images = {
                 "names": [f"row {i}" for i in range(len(rows))],
                 "pixels": rows,
@@ -81,19 +76,14 @@ class PromotedModel(mlflow.pyfunc.PythonModel):
             }
             table = predict_classes(self.model, images, self.promotion)
             return table.drop(columns=["file", "inverted"])
-        features = pd.DataFrame(rows, columns=self.promotion["inputs"]["features"])
+        features = pd.DataFrame(rows, columns=self.promotion.inputs.features)
         return predict_values(self.model, features, self.promotion)
-
-
-def served_name(model: str) -> str:
-    """The registered model a promoted model (``fashion_mnist``, ``housing``) is served as."""
-    return f"from_data_to_model.{model}"
 
 
 CHAMPION = "champion"  # the alias of the promoted version: models:/<name>@champion
 
 
-def log_served_model(parent_run_id: str, served: str, model: Any, promotion: dict[str, Any]) -> str:
+def log_served_model(parent_run_id: str, model: Any, promotion: Promotion) -> str:
     """Log a promoted model as one MLflow model on the run of ``kedro run``, register it,
     and point the alias ``champion`` at this version.
 
@@ -107,20 +97,20 @@ def log_served_model(parent_run_id: str, served: str, model: Any, promotion: dic
     from mlflow.models import ModelSignature
     from mlflow.types import Schema, TensorSpec
 
-    width = input_width(promotion["inputs"])
+    width = promotion.inputs.width
     # float64: JSON's integers (raw pixels) cast to it safely; the model casts to float32
     signature = ModelSignature(Schema([TensorSpec(np.dtype(np.float64), (-1, width))]))
-    name = served_name(served)
+    name = promotion.served_name
     active = mlflow.active_run()
     in_parent = active is not None and active.info.run_id == parent_run_id
     with tempfile.TemporaryDirectory() as tmp:
         model_path, record_path = Path(tmp) / "promoted.keras", Path(tmp) / "promotion.json"
         model.save(model_path)
-        record_path.write_text(json.dumps(promotion, indent=2))
+        record_path.write_text(promotion.model_dump_json(indent=2))
         run = nullcontext() if in_parent else mlflow.start_run(run_id=parent_run_id, nested=True)
         with run:
             info = mlflow.pyfunc.log_model(
-                name=f"{served}_served",
+                name=f"{promotion.served}_served",
                 python_model=PromotedModel(),
                 artifacts={"model": str(model_path), "promotion": str(record_path)},
                 signature=signature,
@@ -129,8 +119,8 @@ def log_served_model(parent_run_id: str, served: str, model: Any, promotion: dic
             )
     client = mlflow.MlflowClient()
     version = str(info.registered_model_version)
-    for key in ("variant", "seed", "namespace", "model_val_loss", "trained_at"):
-        client.set_model_version_tag(name, version, key, str(promotion[key]))
+    for key, value in promotion.run_tags().items():
+        client.set_model_version_tag(name, version, key, value)
     client.set_registered_model_alias(name, CHAMPION, version)
     return f"models:/{name}@{CHAMPION}"
 

@@ -33,6 +33,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from from_data_to_model.evaluation_spec import Evaluation
+
 
 def t_interval(values: Any, confidence: float) -> tuple[float, float]:
     """The ``confidence`` t-interval of the mean of ``values``; NaNs with fewer than two."""
@@ -140,10 +142,10 @@ def seed_values(runs: pd.DataFrame, column: str, key: Any, measure: str) -> pd.S
 
 
 def compare(
-    runs: pd.DataFrame, column: str, a: Any, b: Any, measure: str, evaluation: dict[str, Any]
+    runs: pd.DataFrame, column: str, a: Any, b: Any, measure: str, evaluation: Evaluation
 ) -> dict[str, float]:
     """Group ``a`` minus group ``b`` on ``measure`` (``column`` names the groups), by the
-    configured interval (``evaluation["difference"]``: ``paired``, seeds matched, or
+    configured interval (``evaluation.difference``: ``paired``, seeds matched, or
     ``welch``).
 
     Returns:
@@ -153,10 +155,10 @@ def compare(
     """
     x, y = seed_values(runs, column, a, measure), seed_values(runs, column, b, measure)
     common = x.index.intersection(y.index)
-    paired = evaluation["difference"] == "paired"
+    paired = evaluation.paired
     if paired:
         x, y = x.loc[common], y.loc[common]
-    result = difference_interval(x, y, evaluation["confidence"], paired)
+    result = difference_interval(x, y, evaluation.confidence, paired)
     both = x.loc[common], y.loc[common]
     correlation = float(np.corrcoef(*both)[0, 1]) if len(common) >= 3 else math.nan
     if paired:
@@ -168,34 +170,34 @@ def compare(
     return result | {"correlation": correlation, "spread": spread_, "seeds": min(len(x), len(y))}
 
 
-def method(evaluation: dict[str, Any]) -> str:
+def method(evaluation: Evaluation) -> str:
     """The configured difference interval, in words."""
-    if evaluation["difference"] == "paired":
-        return f"a paired {evaluation['confidence']:.0%} t-interval (seed k against seed k)"
-    return f"Welch's {evaluation['confidence']:.0%} t-interval (the seeds as independent samples)"
+    if evaluation.paired:
+        return f"a paired {evaluation.confidence:.0%} t-interval (seed k against seed k)"
+    return f"Welch's {evaluation.confidence:.0%} t-interval (the seeds as independent samples)"
 
 
-def choice_rule(evaluation: dict[str, Any]) -> str:
+def choice_rule(evaluation: Evaluation) -> str:
     """The study's tie rule, in words (the report says it beside the parameters)."""
     return (
         f"tied when the difference to the lowest validation loss has {method(evaluation)} "
-        f"that contains 0 (one seed: within {evaluation['choice']['tie_tolerance']})"
+        f"that contains 0 (one seed: within {evaluation.choice.tie_tolerance})"
     )
 
 
 def interval_ties(
-    table: pd.DataFrame, runs: pd.DataFrame, measure: str, evaluation: dict[str, Any]
+    table: pd.DataFrame, runs: pd.DataFrame, measure: str, evaluation: Evaluation
 ) -> tuple[pd.Series, str]:
     """The study's choice rule: variants (``table`` rows) whose difference to the variant
     with the lowest mean ``measure`` has an interval that contains 0; with one seed (no
-    interval), those within ``evaluation["choice"]["tie_tolerance"]`` of it.
+    interval), those within ``evaluation.choice.tie_tolerance`` of it.
 
     Returns:
         Which rows are tied with the best (the best included), and the rule in words.
     """
     best = table.loc[table[f"{measure}_mean"].idxmin()]
     if int(best["seeds"]) < 2:
-        tolerance = evaluation["choice"]["tie_tolerance"]
+        tolerance = evaluation.choice.tie_tolerance
         tied = table[f"{measure}_mean"] <= best[f"{measure}_mean"] + tolerance
         return tied, f"one seed, so within {tolerance} of each other"
     lows = table["variant"].map(
@@ -210,7 +212,7 @@ def standard_error_ties(
     runs: pd.DataFrame,
     column: str,
     measure: str,
-    evaluation: dict[str, Any],
+    evaluation: Evaluation,
     tolerance: float,
 ) -> tuple[pd.Series, str]:
     """The tuning's rule: groups (``table[column]``) whose difference to the one with the
@@ -229,6 +231,6 @@ def standard_error_ties(
         difference = compare(runs, column, key, best[column], measure, evaluation)
         return key == best[column] or difference["mean"] <= difference["se"]
 
-    kind = "paired" if evaluation["difference"] == "paired" else "Welch"
+    kind = "paired" if evaluation.paired else "Welch"
     rule = f"within one standard error ({kind}) of their difference to it"
     return table[column].map(within), rule

@@ -38,8 +38,8 @@ HOUSING, REGULARIZATION, TUNING = "housing", "regularization", "tuning"
 # Node tags: what a node does, for `--tags` and for the project's hooks.
 TRAINING_TAG = "training"  # trains one model
 EVALUATION_TAG = "evaluation"  # reads trained models or their histories
-REPORTING_TAG = "reporting"  # writes what a person reads; tracked as MLflow artifacts
-PROMOTION_TAG = "promotion"  # promotes a model: MLflow logs and registers it to be served
+REPORTING_TAG = "reporting"  # writes what a person reads (`--tags=reporting` remakes them)
+PROMOTION_TAG = "promotion"  # promotes a model (promotion.py)
 AGGREGATE_TAG = "aggregate"  # made from every run: remade when a run adds runs
 # A run's identity, as the fields its outputs carry (``Run.fields``).
 RUN_FIELDS = ("study", "variant", "seed", "family", "value", "namespace")

@@ -1,23 +1,34 @@
 """Experiment tracking with MLflow, for the ``[mlflow]`` extra (kedro-mlflow).
 
 kedro-mlflow makes each ``kedro run`` an MLflow run (``conf/base/mlflow.yml``) and logs the
-parameters its nodes read. ``ModelTrackingHooks`` adds what comparing models needs: one
-child run per trained model (named after its namespace: variant and seed, or sweep point
-and seed) with its resolved spec as parameters, every per-epoch metric as a history, its
-test metrics and its Keras model; the reports, tables and figures go in as artifacts.
+parameters its nodes read. What else is logged is declared in the catalog, by an entry's
+``metadata: {mlflow: ...}``:
 
-Registered by ``settings.py`` only when kedro-mlflow is installed; mlflow is imported when a
-run starts. The hooks log from whichever process runs the node: the Dask runner hands its
-workers these hooks as the run set them up, and ``ParallelRunner``'s forked workers inherit
-them; workers started fresh (``spawn``) have no run to log into, and log nothing.
+* ``artifact``: the file (or folder) the catalog wrote, on the MLflow run of the node's
+  namespace: a model's report on its model's run, the study's on the run of ``kedro run``;
+* ``metrics``: a record's numbers (a validation summary, test metrics) on its model's run.
+
+``ModelTrackingHooks`` logs those, and does what kedro-mlflow has no way to declare: one
+child run per trained model (named after its namespace) with its resolved spec as
+parameters, every per-epoch metric as a history and its Keras model; and each promoted
+model, to serve (``serving.py``).
+
+The run to log into is handed to other processes in environment variables, set while the
+pipeline runs: MLflow's own ``MLFLOW_TRACKING_URI`` and ``MLFLOW_EXPERIMENT_ID``, and
+``MLFLOW_PARENT_RUN_ID`` (not ``MLFLOW_RUN_ID``, which ending any run unsets).
+``ParallelRunner``'s workers inherit them, and the Dask runner gives its workers the
+client's ``MLFLOW_*`` variables. Registered by ``settings.py`` only when
+kedro-mlflow is installed; mlflow is imported when a run starts.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -27,13 +38,14 @@ from kedro.pipeline.node import Node
 
 from from_data_to_model.hooks import training_nodes
 from from_data_to_model.model_spec import flat_spec, spec_paths
-from from_data_to_model.study import PROMOTION_TAG, REPORTING_TAG, RUN_FIELDS, TRAINING_TAG
+from from_data_to_model.promotion import promoted_in
+from from_data_to_model.study import RUN_FIELDS, TRAINING_TAG
 
 logger = logging.getLogger(__name__)
 
 MLFLOW_PARENT_RUN_ID = "mlflow.parentRunId"  # the tag that nests a run under another
-PROMOTED = "_promoted_model"  # <model>_promoted_model: a promoted model, served as <model>
 TRAINING_METRICS = ("epochs_run", "model_epoch", "fit_seconds", "parameter_count")
+ARTIFACT, METRICS = "artifact", "metrics"  # what a catalog entry's metadata.mlflow declares
 
 
 class TrackingStoreError(RuntimeError):
@@ -42,11 +54,27 @@ class TrackingStoreError(RuntimeError):
 
 @dataclass(frozen=True)
 class TrackingTarget:
-    """Where this ``kedro run``'s MLflow run lives."""
+    """Where this ``kedro run``'s MLflow run lives: MLflow's own variables name it."""
 
     tracking_uri: str
     experiment_id: str
     parent_run_id: str
+
+    VARIABLES = ("MLFLOW_TRACKING_URI", "MLFLOW_EXPERIMENT_ID", "MLFLOW_PARENT_RUN_ID")
+
+    @classmethod
+    def from_environment(cls) -> TrackingTarget | None:
+        values = [os.environ.get(name) for name in cls.VARIABLES]
+        return cls(*values) if all(values) else None
+
+    def export(self) -> None:
+        os.environ.update(zip(self.VARIABLES, (self.tracking_uri, self.experiment_id,
+                                               self.parent_run_id), strict=True))  # fmt: skip
+
+    @classmethod
+    def withdraw(cls) -> None:
+        for name in cls.VARIABLES:
+            os.environ.pop(name, None)
 
 
 def model_tags(metadata: dict[str, Any]) -> dict[str, str]:
@@ -63,6 +91,21 @@ def numbers(record: dict[str, Any]) -> dict[str, float]:
         for key, value in record.items()
         if key not in skip and isinstance(value, int | float) and not isinstance(value, bool)
     }
+
+
+def declared(catalog: Any, name: str) -> str | None:
+    """What the catalog entry of ``name`` says MLflow logs of it (``metadata.mlflow``)."""
+    if catalog is None or name not in catalog:
+        return None
+    config = catalog.config_resolver.resolve_pattern(name)
+    return ((config or {}).get("metadata") or {}).get("mlflow")
+
+
+def saved_path(catalog: Any, name: str, version: str) -> Path:
+    """The file or folder that ``name``'s save wrote in this run (version ``version``)."""
+    config = catalog.config_resolver.resolve_pattern(name)
+    path = Path(config.get("filepath") or config["path"])
+    return path / version / path.name if config.get("versioned") else path
 
 
 def _store_fault(error: BaseException) -> bool:
@@ -91,29 +134,15 @@ def _store_error(error: BaseException, uri: str) -> TrackingStoreError:
     )
 
 
-def _artifact(client: Any, run_id: str, name: str, data: Any) -> None:
-    """Log one reporting output under its dataset name (``regularization/report.md``)."""
-    from matplotlib.figure import Figure
-
-    path = name.replace(".", "/")
-    if isinstance(data, Figure):
-        client.log_figure(run_id, data, f"{path}.png")
-    elif isinstance(data, dict) and data and all(isinstance(f, Figure) for f in data.values()):
-        for file, figure in data.items():
-            client.log_figure(run_id, figure, f"{path}/{file}")
-    elif isinstance(data, str):
-        client.log_text(run_id, data, f"{path}.md")
-    elif isinstance(data, pd.DataFrame):
-        client.log_text(run_id, data.to_csv(index=False), f"{path}.csv")
-    elif isinstance(data, dict):
-        client.log_dict(run_id, data, f"{path}.json")
-
-
 class ModelTrackingHooks:
-    """One MLflow child run per trained model, under kedro-mlflow's run of ``kedro run``."""
+    """One MLflow child run per trained model, under kedro-mlflow's run of ``kedro run``;
+    what the catalog declares, logged; promoted models, registered."""
 
     def __init__(self) -> None:
-        self._target: TrackingTarget | None = None
+        self._runs: dict[str, str | None] = {}  # a model's namespace → its child run, here
+        self._models: set[str] | None = None  # the run's models, in the process that runs it
+        self._catalog: Any = None  # the running node's catalog, and the run's save version
+        self._version: str | None = None
 
     @hook_impl(wrapper=True)
     def after_context_created(self, context: Any):
@@ -128,39 +157,61 @@ class ModelTrackingHooks:
 
     @hook_impl(wrapper=True)
     def before_pipeline_run(self, pipeline: Pipeline):
-        """Find kedro-mlflow's run (started inside); stop before training if the store fails."""
+        """Hand kedro-mlflow's run (started inside) to the nodes; stop before training if the
+        store fails."""
         import mlflow
 
+        TrackingTarget.withdraw()
+        self._runs, self._models = {}, {n.namespace for n in training_nodes(pipeline)}
         try:
             result = yield
-            self._target = self._find_target(pipeline)
+            run = mlflow.active_run()  # None: tracking is disabled for this pipeline
+            if run is not None:
+                # a write before any training: a store that takes no writes stops the run here
+                models = str(len(training_nodes(pipeline)))
+                mlflow.MlflowClient().set_tag(run.info.run_id, "models", models)
+                uri = mlflow.get_tracking_uri()
+                TrackingTarget(uri, run.info.experiment_id, run.info.run_id).export()
         except Exception as error:
             if not _store_fault(error):
                 raise
             raise _store_error(error, mlflow.get_tracking_uri()) from error
         return result
 
-    @staticmethod
-    def _find_target(pipeline: Pipeline) -> TrackingTarget | None:
-        import mlflow
+    @hook_impl
+    def after_pipeline_run(self) -> None:
+        TrackingTarget.withdraw()
 
-        run = mlflow.active_run()
-        if run is None:  # tracking is disabled for this pipeline in mlflow.yml
-            return None
-        # a write before any training: a store that takes no writes stops the run here
-        models = len(training_nodes(pipeline))
-        mlflow.MlflowClient().set_tag(run.info.run_id, "models", str(models))
-        uri = mlflow.get_tracking_uri()
-        return TrackingTarget(uri, run.info.experiment_id, run.info.run_id)
+    @hook_impl
+    def on_pipeline_error(self) -> None:
+        TrackingTarget.withdraw()
+
+    @hook_impl
+    def before_node_run(self, catalog: Any, run_id: str) -> None:
+        """Keep where the node's outputs are declared and saved (the same for every node)."""
+        self._catalog, self._version = catalog, run_id
 
     @hook_impl
     def after_node_run(self, node: Node, inputs: dict[str, Any], outputs: dict[str, Any]) -> None:
-        """Log a trained model, its validation summary or test metrics, what a reporting
-        node wrote (a report, table or figure), or a promoted model, to serve."""
-        if self._target is None:
+        """Log a trained model, the records the catalog declares metrics, and a promoted
+        model, to serve."""
+        self._tracked(node, self._log_node, node, inputs, outputs)
+
+    @hook_impl
+    def after_dataset_saved(self, dataset_name: str, node: Node) -> None:
+        """Log the file of a dataset the catalog declares an artifact, once it is written."""
+        if declared(self._catalog, dataset_name) == ARTIFACT:
+            self._tracked(node, self._log_artifact, node, dataset_name)
+
+    def _tracked(self, node: Node, log, *args: Any) -> None:
+        target = TrackingTarget.from_environment()
+        if target is None:
             return
         try:
-            self._log(node, inputs, outputs)
+            import mlflow
+
+            mlflow.set_tracking_uri(target.tracking_uri)
+            log(mlflow.MlflowClient(), target, *args)
         except Exception as error:  # the run goes on: its catalog outputs are still saved
             logger.error(
                 "MLflow did not record node %s: %s: %s. The node's outputs are saved by the "
@@ -168,73 +219,80 @@ class ModelTrackingHooks:
                 node.name, type(error).__name__, error,
             )  # fmt: skip
 
-    def _log(self, node: Node, inputs: dict[str, Any], outputs: dict[str, Any]) -> None:
-        import mlflow
-
-        mlflow.set_tracking_uri(self._target.tracking_uri)
-        client = mlflow.MlflowClient()
-        named = {name.removeprefix(f"{node.namespace}."): data for name, data in outputs.items()}
+    def _log_node(
+        self, client: Any, target: TrackingTarget, node: Node, inputs: dict[str, Any],
+        outputs: dict[str, Any],
+    ) -> None:  # fmt: skip
         if TRAINING_TAG in node.tags:
-            self._log_model(client, node.namespace, named)
-        for record in ("validation_summary", "test_metrics"):
-            if record in named:
-                self._log_record(client, node.namespace, numbers(named[record]))
-        if REPORTING_TAG in node.tags:
-            run_id = self._model_run(client, node.namespace) or self._target.parent_run_id
-            for name, data in outputs.items():
-                _artifact(client, run_id, name, data)
-        promoted = [name for name in outputs if name.endswith(PROMOTED)]
-        if PROMOTION_TAG in node.tags and promoted:
+            self._runs[node.namespace] = self._log_model(client, target, node, outputs)
+        for name, data in outputs.items():
+            if declared(self._catalog, name) == METRICS:
+                self._log_metrics(client, target, node.namespace, numbers(data))
+        for promotion, model in promoted_in(inputs, outputs):
             from from_data_to_model.serving import log_served_model
 
-            model = promoted[0].removesuffix(PROMOTED)  # fashion_mnist_promoted_model: ...
-            promotion = (inputs | outputs)[f"{model}_promotion"]
-            uri = log_served_model(
-                self._target.parent_run_id, model, outputs[promoted[0]], promotion
-            )
+            uri = log_served_model(target.parent_run_id, model, promotion)
             logger.info("MLflow: registered %s, to serve: mlflow models serve -m %s", uri, uri)
 
-    def _log_record(self, client: Any, namespace: str, metrics: dict[str, float]) -> None:
+    def _log_artifact(self, client: Any, target: TrackingTarget, node: Node, name: str) -> None:
+        """The file or folder ``name`` was saved to, under its namespace's folder, on the run
+        of the node's namespace (a model's), else on the run of ``kedro run``."""
+        path = saved_path(self._catalog, name, self._version)
+        run_id = self._model_run(client, target, node.namespace) or target.parent_run_id
+        folder = name.rsplit(".", 1)[0].replace(".", "/")
+        if path.is_dir():
+            client.log_artifacts(run_id, str(path), f"{folder}/{path.name}")
+        else:
+            client.log_artifact(run_id, str(path), folder)
+
+    def _log_metrics(
+        self, client: Any, target: TrackingTarget, namespace: str, metrics: dict[str, float]
+    ) -> None:
         """A model's summary or test figures, on its run; for a model trained in an earlier
         ``kedro run`` (``--tags=evaluation``), on this run, prefixed with its namespace."""
-        run_id = self._model_run(client, namespace)
+        run_id = self._model_run(client, target, namespace)
         if run_id is None:
-            run_id = self._target.parent_run_id
+            run_id = target.parent_run_id
             metrics = {f"{namespace}.{k}": v for k, v in metrics.items()}
         client.log_batch(run_id, metrics=_metrics(metrics, int(time.time() * 1000)))
 
-    def _model_run(self, client: Any, namespace: str | None) -> str | None:
-        """The child run of the model trained in ``namespace``, if there is one."""
-        if not namespace:
-            return None
-        runs = client.search_runs(
-            [self._target.experiment_id],
-            f"tags.{MLFLOW_PARENT_RUN_ID} = '{self._target.parent_run_id}' "
-            f"and tags.namespace = '{namespace}'",
-        )
-        return runs[0].info.run_id if runs else None
+    def _model_run(self, client: Any, target: TrackingTarget, namespace: str) -> str | None:
+        """The child run of the model trained in ``namespace`` in this ``kedro run``, if any:
+        known here when this process trained it, else looked up once (a Dask worker that
+        scores a model another one trained)."""
+        if not namespace or (self._models is not None and namespace not in self._models):
+            return None  # no model of this run: a study's or a family's namespace
+        if namespace not in self._runs:
+            found = client.search_runs(
+                [target.experiment_id],
+                f"tags.{MLFLOW_PARENT_RUN_ID} = '{target.parent_run_id}' "
+                f"and tags.namespace = '{namespace}'",
+            )
+            self._runs[namespace] = found[0].info.run_id if found else None
+        return self._runs[namespace]
 
-    def _log_model(self, client: Any, namespace: str, outputs: dict[str, Any]) -> None:
+    def _log_model(
+        self, client: Any, target: TrackingTarget, node: Node, outputs: dict[str, Any]
+    ) -> str:
         """A child run, timed as the training was: spec as parameters, per-epoch metrics,
         Keras model."""
         import mlflow
         from mlflow.entities import Param
 
         started = time.monotonic()
+        named = {name.removeprefix(f"{node.namespace}."): data for name, data in outputs.items()}
         metadata, history, model, spec = (
-            outputs["training_metadata"],
-            outputs["training_history"],
-            outputs["model"],
-            outputs["spec"],
-        )
+            named["training_metadata"], named["training_history"], named["model@keras"],
+            named["spec"],
+        )  # fmt: skip
         trained = datetime.fromisoformat(metadata["trained_at"]).timestamp()
         end_ms, fit_ms = int(trained * 1000), int(metadata["fit_seconds"] * 1000)
         tags = model_tags(metadata) | {
-            MLFLOW_PARENT_RUN_ID: self._target.parent_run_id,
+            MLFLOW_PARENT_RUN_ID: target.parent_run_id,
             **{k: str(metadata[k]) for k in ("keras_backend", "keras_version") if k in metadata},
         }
         run_id = client.create_run(
-            self._target.experiment_id, start_time=end_ms - fit_ms, tags=tags, run_name=namespace
+            target.experiment_id, start_time=end_ms - fit_ms, tags=tags, run_name=node.namespace
         ).info.run_id
         summary = {k: float(metadata[k]) for k in TRAINING_METRICS}
         client.log_batch(
@@ -251,8 +309,10 @@ class ModelTrackingHooks:
             )
         client.set_terminated(run_id, end_time=end_ms)
         logger.info(
-            "MLflow: logged %s as run %s (%.1f s)", namespace, run_id, time.monotonic() - started
-        )
+            "MLflow: logged %s as run %s (%.1f s)",
+            node.namespace, run_id, time.monotonic() - started,
+        )  # fmt: skip
+        return run_id
 
 
 def _metrics(values: dict[str, float], timestamp_ms: int, step: int = 0) -> list:

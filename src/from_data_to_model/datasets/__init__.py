@@ -10,7 +10,7 @@ from .errors import (
 from .idx_dataset import FashionMnistDataset
 from .input_datasets import ImageInputDataset, RowsInputDataset
 from .keras_model_dataset import KerasModelDataset
-from .record_dataset import RecordDataset
+from .promotion_dataset import PromotionDataset
 
 __all__ = [
     "FashionMnistDataset",
@@ -19,8 +19,8 @@ __all__ = [
     "KerasModelDataset",
     "ModelFileError",
     "ModelMissingError",
+    "PromotionDataset",
     "RawDataError",
     "RawDataMissingError",
-    "RecordDataset",
     "RowsInputDataset",
 ]

@@ -51,10 +51,14 @@ class KerasModelDataset(AbstractVersionedDataset[Any, Any]):
         fs_args: dict[str, Any] | None = None,
         metadata: dict[str, Any] | None = None,
         missing: str | None = None,
+        deferred: bool = False,
     ) -> None:
-        """``missing``: what a load says when no model was saved yet (what to run)."""
+        """``missing``: what a load says when no model was saved yet (what to run).
+        ``deferred``: a load gives a function that loads the model when called, so that a
+        node handed many models (the promotion's candidates) loads only the one it uses."""
         protocol, path = get_protocol_and_path(filepath, version)
         self._missing = missing
+        self._deferred = deferred
         self._protocol = protocol
         self._fs = fsspec.filesystem(protocol, **(credentials or {}), **(fs_args or {}))
         self._load_args = load_args or {}
@@ -71,6 +75,11 @@ class KerasModelDataset(AbstractVersionedDataset[Any, Any]):
         return {"filepath": self._filepath, "protocol": self._protocol, "version": self._version}
 
     def load(self) -> Any:
+        if self._deferred:
+            return self._load_model
+        return self._load_model()
+
+    def _load_model(self) -> Any:
         import keras
 
         try:
@@ -120,7 +129,7 @@ class KerasModelDataset(AbstractVersionedDataset[Any, Any]):
                     "output shape": str(layer.output.shape),
                     "parameters": layer.count_params(),
                 }
-                for layer in self.load().layers
+                for layer in self._load_model().layers
             ]
         )
         return TablePreview(layers.to_dict(orient="split"))

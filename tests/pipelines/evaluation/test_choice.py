@@ -7,9 +7,9 @@ import pandas as pd
 
 from from_data_to_model.pipelines.evaluation.choice import choose_model
 from from_data_to_model.pipelines.evaluation.tables import aggregate_validation
+from tests.conftest import base_evaluation
 
-EVALUATION = {"confidence": 0.95, "baseline": "big", "difference": "welch", "power": 0.8,
-              "choice": {"tie_tolerance": 0.005}}  # fmt: skip
+EVALUATION = base_evaluation(baseline="big", difference="welch", choice={"tie_tolerance": 0.005})
 
 
 def validation(losses: dict[str, list[float]], parameters: dict[str, int], gaps=None):

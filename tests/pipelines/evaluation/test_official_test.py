@@ -14,6 +14,7 @@ from from_data_to_model.pipelines.evaluation.official_test import (
     compare_test_sets,
     most_confused,
 )
+from tests.conftest import base_evaluation
 
 CLASSES = ["zero", "one", "two"]
 
@@ -48,7 +49,7 @@ def test_both_test_sets_side_by_side_per_variant():
                          "test_accuracy": [0.90, 0.88]})  # fmt: skip
     official = pd.DataFrame({"namespace": ["r.a.s2", "r.a.s1"], "test_data_loss": [0.42, 0.40],
                              "test_accuracy": [0.85, 0.87]})  # fmt: skip
-    row = compare_test_sets(runs, official, {"confidence": 0.95}).iloc[0]
+    row = compare_test_sets(runs, official, base_evaluation()).iloc[0]
     assert row["seeds"] == 2
     assert row["own_test_accuracy_mean"] == pytest.approx(0.89)
     assert row["official_test_accuracy_mean"] == pytest.approx(0.86)

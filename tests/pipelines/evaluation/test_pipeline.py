@@ -70,16 +70,16 @@ def test_the_chosen_variants_best_seed_is_promoted_and_checked_on_the_official_s
     runs = study.load("regularization.runs_table")
     own = runs[runs["variant"] == choice["variant"]]
     best = own.loc[own["model_val_loss"].idxmin()]
-    assert (promotion["variant"], promotion["seed"]) == (choice["variant"], best["seed"])
-    assert promotion["namespace"] == best["namespace"]
-    assert promotion["outputs"]["classes"][0] == "T-shirt/top"
+    assert (promotion.variant, promotion.seed) == (choice["variant"], best["seed"])
+    assert promotion.namespace == best["namespace"]
+    assert promotion.outputs.classes[0] == "T-shirt/top"
     check = study.load("regularization.official_check")
     assert check["images"] == 30 and 0 <= check["accuracy"] <= 1
     official = study.load("regularization.official_test_table")
     assert list(official["variant"]) == list(VARIANTS) and (official["seeds"] == 2).all()
     assert study.load("regularization.per_class_table")["images"].sum() == 30
     report = study.load("regularization.report")
-    assert f"**{promotion['namespace']}**: of {choice['variant']}'s 2 seeds" in report
+    assert f"**{promotion.namespace}**: of {choice['variant']}'s 2 seeds" in report
     assert "## The final check: Fashion-MNIST's official test set (30 images)" in report
     assert "- MLP 256-128-64, no preprocessing: 0.900" in report
 
@@ -114,7 +114,7 @@ def test_no_test_figure_is_upstream_of_the_promoted_model():
     pipeline = study_pipelines(study_of(base_parameters()))["regularization"]
     sources = upstream(pipeline, "fashion_mnist_promoted_model")
     assert {"regularization.model_choice", "fashion_mnist_scaler"} <= sources
-    assert "regularization.l2.seed_43.model" in sources
+    assert "regularization.l2.seed_43.model@loader" in sources  # every candidate, loaded lazily
     assert not [s for s in sources if "test_" in s.split(".")[-1] and "unscaled" not in s
                 and not s.startswith("params:processing")]  # fmt: skip
     assert not [s for s in sources if "official" in s]

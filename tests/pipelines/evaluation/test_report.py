@@ -22,8 +22,7 @@ from from_data_to_model.pipelines.evaluation.tables import (
 )
 from from_data_to_model.pipelines.modelling.nodes import identity
 from from_data_to_model.pipelines.modelling.summary import summarise_validation
-from from_data_to_model.promotion import promotion_record
-from tests.conftest import base_parameters
+from tests.conftest import base_evaluation
 from tests.pipelines.modelling.histories import (
     clear_overfit,
     clear_underfit,
@@ -31,8 +30,9 @@ from tests.pipelines.modelling.histories import (
     metadata,
     spec,
 )
+from tests.promotions import image_promotion
 
-EVALUATION = base_parameters()["evaluation"]
+EVALUATION = base_evaluation()
 CURVES = {"underfit": clear_underfit(), "overfit": clear_overfit(), "dropout": good_fit()}
 SPECS = {
     "underfit": {"hidden": {"units": [10]}},
@@ -49,7 +49,7 @@ def trained():
             h2 = h.assign(loss=h.loss * (1 + j / 50), val_loss=h.val_loss * (1 + j / 50))
             meta = metadata(h2, variant=name, seed=seed)
             summary, curve = summarise_validation(
-                h2, meta, spec(**SPECS[name]), EVALUATION["diagnosis"]
+                h2, meta, spec(**SPECS[name]), EVALUATION.diagnosis
             )
             k = 2 * i + j
             test = {**identity(meta), "test_loss": 0.3 + k / 100, "test_data_loss": 0.3 + k / 100,
@@ -73,10 +73,11 @@ def final_check(runs: pd.DataFrame, choice: dict) -> dict:
     tests = runs[["namespace", "test_data_loss", "test_accuracy"]]
     classes = ["T-shirt/top", "Trouser"]
     confusion = pd.DataFrame({"true": classes, "T-shirt/top": [40, 3], "Trouser": [10, 47]})
-    own = runs[runs["variant"] == choice["variant"]].iloc[0].copy()
-    own["study"] = "regularization"
+    own = runs[runs["variant"] == choice["variant"]].iloc[0]
     return {
-        "promotion": promotion_record(own, "the reason", {}, {"classes": classes}),
+        "promotion": image_promotion(classes, own["namespace"]).model_copy(
+            update={"reason": "the reason"}
+        ),
         "official": compare_test_sets(runs, tests, EVALUATION),
         "check": {"images": 100, "accuracy": 0.87, "data_loss": 0.36},
         "per_class": pd.DataFrame(

@@ -13,9 +13,10 @@ from from_data_to_model.pipelines.evaluation.tables import (
     compile_runs_table,
     verdict,
 )
+from tests.conftest import base_evaluation
 
-EVALUATION = {"confidence": 0.95, "baseline": "base", "difference": "paired", "power": 0.8}
-WELCH = EVALUATION | {"difference": "welch"}
+EVALUATION = base_evaluation(baseline="base", difference="paired")
+WELCH = base_evaluation(baseline="base", difference="welch")
 
 
 def runs(rows):

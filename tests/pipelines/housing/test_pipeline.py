@@ -30,7 +30,7 @@ def test_housing_slice_trains_on_the_first_rows_and_reports():
         housing.create_pipeline(),
         parameters,
         keep=("housing.validation_summary", "housing.test_metrics", "housing.training_metadata",
-              "housing.model", "housing_promotion", "housing_promoted_model"),
+              "housing.model@keras", "housing_promotion", "housing_promoted_model"),
         housing_X_train=x_train, housing_y_train=y_train,
         housing_X_test=x_test, housing_y_test=y_test, housing_scaler=scaler,
     )  # fmt: skip
@@ -52,8 +52,8 @@ def test_housing_slice_trains_on_the_first_rows_and_reports():
     figure = catalog.load("housing.learning_curve_plot")
     assert isinstance(figure, Figure) and figure.axes[0].get_ylabel() == "MSE"
     promotion = catalog.load("housing_promotion")
-    assert promotion["namespace"] == "housing" and promotion["inputs"]["features"] == FEATURES
-    promoted, model = catalog.load("housing_promoted_model"), catalog.load("housing.model")
+    assert promotion.namespace == "housing" and promotion.inputs.features == FEATURES
+    promoted, model = catalog.load("housing_promoted_model"), catalog.load("housing.model@keras")
     standardized = scaler.transform(raw).to_numpy(np.float32)
     np.testing.assert_allclose(  # raw features in: the scaler inside
         promoted.predict(raw, verbose=0), model.predict(standardized, verbose=0), rtol=1e-5

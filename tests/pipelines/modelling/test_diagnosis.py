@@ -10,10 +10,10 @@ from from_data_to_model.pipelines.modelling.diagnosis import (
     UNDERFIT,
     diagnose_fit,
 )
-from tests.conftest import base_parameters
+from tests.conftest import base_evaluation
 from tests.pipelines.modelling.histories import clear_overfit, clear_underfit, good_fit
 
-THRESHOLDS = base_parameters()["evaluation"]["diagnosis"]
+THRESHOLDS = base_evaluation().diagnosis
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,9 @@ def test_model_restored_at_best_epoch_is_not_overfit():
 
 
 def test_thresholds_come_from_parameters():
-    lenient = {**THRESHOLDS, "overfit_min_val_rise": 0.5}
+    lenient = THRESHOLDS.model_copy(update={"overfit_min_val_rise": 0.5})
     assert diagnose_fit(clear_overfit(), 10, lenient)[0] != OVERFIT
-    strict = {**THRESHOLDS, "underfit_min_train_loss": 0.1, "underfit_max_relative_gap": 0.5}
+    strict = THRESHOLDS.model_copy(
+        update={"underfit_min_train_loss": 0.1, "underfit_max_relative_gap": 0.5}
+    )
     assert diagnose_fit(good_fit(), 6, strict)[0] == UNDERFIT

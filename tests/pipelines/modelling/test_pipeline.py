@@ -39,12 +39,12 @@ def test_namespaced_outputs_parameters_and_tags():
         "fashion_mnist_y_val", "params:regularization.defaults",
         "params:regularization.variants.l2",
     ]  # fmt: skip
-    outputs = ("model", "spec", "training_history", "training_metadata")
+    outputs = ("model@keras", "spec", "training_history", "training_metadata")
     assert train.outputs == [f"{here}.{o}" for o in outputs]
     assert summarise.inputs == [f"{here}.training_history", f"{here}.training_metadata",
                                 f"{here}.spec", "params:evaluation.diagnosis"]  # fmt: skip
     assert summarise.outputs == [f"{here}.validation_summary", f"{here}.learning_curve"]
-    assert evaluate.inputs == [f"{here}.model", f"{here}.training_metadata",
+    assert evaluate.inputs == [f"{here}.model@keras", f"{here}.training_metadata",
                                "fashion_mnist_X_test", "fashion_mnist_y_test"]  # fmt: skip
     assert evaluate.outputs == [f"{here}.test_metrics"]
     official = nodes[f"{here}.evaluate_model_on_official_test"]
@@ -58,15 +58,15 @@ def test_slice_trains_each_variant_and_seed_as_configured():
     parameters = study_parameters(variants, seeds=[5, 6])
     here = "regularization.{}.seed_{}.{}".format
     kept = [here(v, s, o) for v in variants for s in (5, 6)
-            for o in ("model", "spec", "training_history", "validation_summary")]  # fmt: skip
+            for o in ("model@keras", "spec", "training_history", "validation_summary")]  # fmt: skip
     catalog = run_slice(
         modelling.create_pipeline(study_of(parameters)),
         parameters,
         keep=tuple(kept),
         **fashion_mnist_inputs(train=90, val=30, test=30, official_test=30),
     )
-    assert catalog.load("regularization.small.seed_5.model").layers[0].units == 4
-    dropout = catalog.load("regularization.dropout.seed_6.model")
+    assert catalog.load("regularization.small.seed_5.model@keras").layers[0].units == 4
+    dropout = catalog.load("regularization.dropout.seed_6.model@keras")
     assert [type(layer).__name__ for layer in dropout.layers].count("Dropout") == 2
     summary = catalog.load("regularization.small.seed_6.validation_summary")
     assert (summary["variant"], summary["seed"], summary["epochs_run"]) == ("small", 6, 2)

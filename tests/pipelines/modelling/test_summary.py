@@ -10,10 +10,10 @@ import pytest
 
 from from_data_to_model.pipelines.modelling.nodes import evaluate_model
 from from_data_to_model.pipelines.modelling.summary import history_metrics, summarise_validation
-from tests.conftest import base_parameters
+from tests.conftest import base_evaluation
 from tests.pipelines.modelling.histories import clear_overfit, metadata, spec
 
-THRESHOLDS = base_parameters()["evaluation"]["diagnosis"]
+THRESHOLDS = base_evaluation().diagnosis
 
 
 def uniform_model() -> keras.Model:

@@ -15,13 +15,14 @@ from from_data_to_model.pipelines.predict.nodes import (
     predict_values,
     prepare_images,
 )
+from tests.conftest import base_parameters
+from tests.promotions import housing_promotion, image_promotion
 
 FEATURES = ["MedInc", "HouseAge", "AveRooms", "AveBedrms", "Population", "AveOccup",
             "Latitude", "Longitude"]  # fmt: skip
-HOUSING = {"namespace": "housing", "inputs": {"features": FEATURES},
-           "outputs": {"target": "MedHouseVal"}}  # fmt: skip
-IMAGES = {"namespace": "regularization.x.seed_1",
-          "outputs": {"classes": ["a", "b", "c", "d"]}}  # fmt: skip
+HOUSING = housing_promotion(FEATURES)
+SHEET = base_parameters()["predict"]["contact_sheet"]
+IMAGES = image_promotion(["a", "b", "c", "d"], "regularization.x.seed_1")
 
 
 def test_a_dark_garment_on_white_becomes_a_light_one_on_black():
@@ -64,7 +65,26 @@ def test_each_image_gets_its_class_probability_and_top_three():
     assert table["file"].tolist() == ["x.png", "y.png"] and (table["class"] == "b").all()
     assert table["probability"].iloc[0] == pytest.approx(0.6)
     assert table["top3"].iloc[0] == "b 0.600; c 0.200; a 0.100"
-    assert len(draw_contact_sheet(images, table).axes) == 8
+    sheet = draw_contact_sheet(images, table, SHEET)
+    assert len(sheet.axes) == 8 and sheet.get_suptitle() == ""  # both shown, and no sample
+
+
+def test_the_contact_sheet_of_10000_images_shows_a_sample_and_says_so():
+    rng = np.random.default_rng(0)
+    images = {"pixels": rng.integers(0, 256, (10000, 784)).astype(np.float32)}
+    table = pd.DataFrame({"file": [f"image {i}" for i in range(10000)], "class": "a",
+                          "probability": 0.5})  # fmt: skip
+    sheet = draw_contact_sheet(images, table, SHEET)
+    shown = [ax for ax in sheet.axes if ax.images]
+    assert len(shown) == 64
+    assert shown[0].get_title().startswith("image 0\n") and shown[-1].get_title().startswith(
+        "image 9999\n"
+    )
+    assert sheet.get_suptitle() == (
+        "64 of 10000 scored images, evenly spaced (every 156th); the predictions table has them all"
+    )
+    with pytest.raises(ValueError, match="max_images must be 1 or more"):
+        draw_contact_sheet(images, table, {"max_images": 0})
 
 
 def test_no_images_no_rows():

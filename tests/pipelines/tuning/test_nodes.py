@@ -7,8 +7,9 @@ import pytest
 
 from from_data_to_model.pipelines.tuning.nodes import settle_value, validation_curve
 from from_data_to_model.study import Family
+from tests.conftest import base_evaluation
 
-EVALUATION = {"confidence": 0.95, "difference": "paired", "choice": {"tie_tolerance": 0.005}}
+EVALUATION = base_evaluation(difference="paired", choice={"tie_tolerance": 0.005})
 
 
 def family(values, prefer="high"):

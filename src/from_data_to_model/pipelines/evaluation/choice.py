@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from from_data_to_model.evaluation_spec import Evaluation
 from from_data_to_model.stats import interval_ties
 
 
@@ -17,7 +18,7 @@ def _describe(row: pd.Series) -> str:
 
 
 def choose_model(
-    validation: pd.DataFrame, runs: pd.DataFrame, evaluation: dict[str, Any]
+    validation: pd.DataFrame, runs: pd.DataFrame, evaluation: Evaluation
 ) -> dict[str, Any]:
     """Pick the variant with the lowest mean validation loss, ties counted honestly.
 

@@ -13,13 +13,14 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import confusion_matrix, log_loss, precision_recall_fscore_support
 
+from from_data_to_model.evaluation_spec import Evaluation
 from from_data_to_model.stats import describe
 
 MEASURES = {"test_data_loss": "data loss", "test_accuracy": "accuracy"}
 
 
 def compare_test_sets(
-    runs: pd.DataFrame, official_runs: pd.DataFrame, evaluation: dict[str, Any]
+    runs: pd.DataFrame, official_runs: pd.DataFrame, evaluation: Evaluation
 ) -> pd.DataFrame:
     """Per variant: test data loss and accuracy on the study's own split and on the
     official test set, each as mean, std and interval over the seeds."""
@@ -28,9 +29,9 @@ def compare_test_sets(
     for variant, group in runs.groupby("variant", sort=False):
         row: dict[str, Any] = {"variant": variant, "seeds": len(group)}
         for measure in MEASURES:
-            row |= describe(group[measure], evaluation["confidence"], f"own_{measure}")
+            row |= describe(group[measure], evaluation.confidence, f"own_{measure}")
             theirs = official.loc[group["namespace"], measure]
-            row |= describe(theirs, evaluation["confidence"], f"official_{measure}")
+            row |= describe(theirs, evaluation.confidence, f"official_{measure}")
         rows.append(row)
     return pd.DataFrame(rows)
 

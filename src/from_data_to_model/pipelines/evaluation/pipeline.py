@@ -8,9 +8,10 @@ from one, is upstream of ``regularization.model_choice`` (nor of the promoted mo
 
 from __future__ import annotations
 
-from kedro.pipeline import Pipeline, node
+from kedro.pipeline import Pipeline, node, pipeline
 
 from from_data_to_model.frames import stack_tables, tabulate_records
+from from_data_to_model.promotion import model_dataset, promote_chosen, record_dataset
 from from_data_to_model.study import (
     AGGREGATE_TAG,
     EVALUATION_TAG,
@@ -29,107 +30,18 @@ from .plots import (
     plot_test_metrics,
     plot_validation_vs_original,
 )
-from .promotion import promote_model, select_promoted_run
+from .promotion import FASHION_MNIST, select_promoted_run
 from .report import write_report
 from .tables import aggregate_validation, compile_report_table, compile_runs_table
 
+# Project-wide names this pipeline reads or writes as they are (not in its namespace).
 CLASS_NAMES = "params:ingestion.fashion_mnist.class_names"
-# The model in use, and what it is: project-wide names, read by `predict` and notebooks.
-PROMOTED_MODEL, PROMOTION = "fashion_mnist_promoted_model", "fashion_mnist_promotion"
-
-
-def _study(name: str) -> str:
-    return f"{REGULARIZATION}.{name}"
-
-
-def _node(func, inputs, outputs, *, name: str | None = None, tags=(REPORTING_TAG,)):
-    """A node of the study's namespace, made from every run; ``reporting`` ones write what
-    a person reads."""
-    outputs = [_study(o) for o in outputs] if isinstance(outputs, list) else _study(outputs)
-    return node(
-        func, inputs, outputs, name=name or func.__name__, namespace=REGULARIZATION,
-        tags=[EVALUATION_TAG, AGGREGATE_TAG, *tags],
-    )  # fmt: skip
-
-
-def _each(runs: list[str], output: str) -> list[str]:
-    """One output of every run, in the study's order."""
-    return [f"{namespace}.{output}" for namespace in runs]
-
-
-def _choice(runs: list[str]) -> Pipeline:
-    """Validation summaries → validation table → the choice → the promoted model."""
-    return Pipeline(
-        [
-            _node(tabulate_records, _each(runs, "validation_summary"), "validation_runs",
-                  name="tabulate_validation_runs", tags=()),
-            _node(aggregate_validation, [_study("validation_runs"), "params:evaluation"],
-                  "validation_table"),
-            _node(choose_model,
-                  [_study("validation_table"), _study("validation_runs"), "params:evaluation"],
-                  "model_choice"),
-            node(select_promoted_run,
-                 [_study("model_choice"), _study("validation_runs"), CLASS_NAMES],
-                 PROMOTION, name="select_promoted_run", namespace=REGULARIZATION,
-                 tags=[EVALUATION_TAG, AGGREGATE_TAG, PROMOTION_TAG]),
-            node(promote_model,
-                 {"promotion": PROMOTION, "scaler": "fashion_mnist_scaler",
-                  **dict(zip(runs, _each(runs, "model"), strict=True))},
-                 PROMOTED_MODEL, name="promote_model", namespace=REGULARIZATION,
-                 tags=[EVALUATION_TAG, AGGREGATE_TAG, PROMOTION_TAG]),
-        ]
-    )  # fmt: skip
-
-
-def _test(runs: list[str]) -> Pipeline:
-    """After the choice: the test figures, on the study's split and the official set."""
-    return Pipeline(
-        [
-            _node(tabulate_records, _each(runs, "test_metrics"), "test_runs",
-                  name="tabulate_test_runs", tags=()),
-            _node(tabulate_records, _each(runs, "official_test_metrics"), "official_test_runs",
-                  name="tabulate_official_test_runs", tags=()),
-            _node(compile_runs_table, [_study("validation_runs"), _study("test_runs")],
-                  "runs_table"),
-            _node(compile_report_table,
-                  [_study("validation_table"), _study("runs_table"), "params:evaluation"],
-                  "report_table"),
-            _node(compare_test_sets,
-                  [_study("runs_table"), _study("official_test_runs"), "params:evaluation"],
-                  "official_test_table"),
-            _node(check_promoted_model,
-                  [PROMOTED_MODEL, "fashion_mnist_official_images",
-                   "fashion_mnist_y_official_test", CLASS_NAMES],
-                  ["official_check", "per_class_table", "confusion_table",
-                   "official_predictions_table"]),
-            _node(write_report,
-                  {"report": _study("report_table"), "runs": _study("runs_table"),
-                   "choice": _study("model_choice"), "promotion": PROMOTION,
-                   "official": _study("official_test_table"),
-                   "check": _study("official_check"), "per_class": _study("per_class_table"),
-                   "confusion": _study("confusion_table"), "evaluation": "params:evaluation"},
-                  "report"),
-        ]
-    )  # fmt: skip
-
-
-def _figures(runs: list[str]) -> Pipeline:
-    return Pipeline(
-        [
-            _node(stack_tables, _each(runs, "learning_curve"), "learning_curves_table",
-                  name="stack_learning_curves"),
-            _node(plot_learning_curves, _study("learning_curves_table"), "learning_curves_plots"),
-            _node(plot_validation_vs_original,
-                  [_study("learning_curves_table"), "params:evaluation.baseline"],
-                  "validation_loss_vs_original_plots"),
-            _node(plot_test_metrics, _study("report_table"), "test_metrics_plot"),
-            _node(plot_confusion_matrix, _study("confusion_table"), "confusion_matrix_plot"),
-            _node(plot_confident_mistakes,
-                  ["fashion_mnist_official_images", _study("official_predictions_table"),
-                   CLASS_NAMES],
-                  "confident_mistakes_plot"),
-        ]
-    )  # fmt: skip
+PROMOTED_MODEL, PROMOTION = model_dataset(FASHION_MNIST), record_dataset(FASHION_MNIST)
+SHARED_INPUTS = {
+    "fashion_mnist_scaler",
+    "fashion_mnist_official_images",
+    "fashion_mnist_y_official_test",
+}
 
 
 def create_pipeline(study: StudyShape) -> Pipeline:
@@ -138,4 +50,79 @@ def create_pipeline(study: StudyShape) -> Pipeline:
     if not study.variants:
         return Pipeline([])
     runs = [run.namespace for run in study.runs()]
-    return _choice(runs) + _test(runs) + _figures(runs)
+
+    def each(output: str) -> list[str]:
+        """One output of every run, in the study's order."""
+        return [f"{namespace}.{output}" for namespace in runs]
+
+    reporting, promotion = [REPORTING_TAG], [PROMOTION_TAG]
+    nodes = [
+        # validation summaries → validation table → the choice → the promoted model
+        node(tabulate_records, each("validation_summary"), "validation_runs",
+             name="tabulate_validation_runs"),
+        node(aggregate_validation, ["validation_runs", "params:evaluation"], "validation_table",
+             name="aggregate_validation", tags=reporting),
+        node(choose_model, ["validation_table", "validation_runs", "params:evaluation"],
+             "model_choice", name="choose_model", tags=reporting),
+        node(select_promoted_run, ["model_choice", "validation_runs", CLASS_NAMES], PROMOTION,
+             name="select_promoted_run", tags=promotion),
+        node(promote_chosen,
+             {"promotion": PROMOTION, "scaler": "fashion_mnist_scaler",
+              **dict(zip(runs, each("model@loader"), strict=True))},
+             PROMOTED_MODEL, name="promote_model", tags=promotion),
+        # after the choice: the test figures, on the study's split and the official set
+        node(tabulate_records, each("test_metrics"), "test_runs", name="tabulate_test_runs"),
+        node(tabulate_records, each("official_test_metrics"), "official_test_runs",
+             name="tabulate_official_test_runs"),
+        node(compile_runs_table, ["validation_runs", "test_runs"], "runs_table",
+             name="compile_runs_table", tags=reporting),
+        node(compile_report_table, ["validation_table", "runs_table", "params:evaluation"],
+             "report_table", name="compile_report_table", tags=reporting),
+        node(compare_test_sets, ["runs_table", "official_test_runs", "params:evaluation"],
+             "official_test_table", name="compare_test_sets", tags=reporting),
+        node(check_promoted_model,
+             [PROMOTED_MODEL, "fashion_mnist_official_images", "fashion_mnist_y_official_test",
+              CLASS_NAMES],
+             ["official_check", "per_class_table", "confusion_table",
+              "official_predictions_table"], name="check_promoted_model", tags=reporting),
+        node(write_report,
+             {"report": "report_table", "runs": "runs_table", "choice": "model_choice",
+              "promotion": PROMOTION, "official": "official_test_table",
+              "check": "official_check", "per_class": "per_class_table",
+              "confusion": "confusion_table", "evaluation": "params:evaluation"},
+             "report", name="write_report", tags=reporting),
+        # the figures
+        node(stack_tables, each("learning_curve"), "learning_curves_table",
+             name="stack_learning_curves", tags=reporting),
+        node(plot_learning_curves, "learning_curves_table", "learning_curves_plots",
+             name="plot_learning_curves", tags=reporting),
+        node(plot_validation_vs_original, ["learning_curves_table", "params:evaluation.baseline"],
+             "validation_loss_vs_original_plots", name="plot_validation_vs_original",
+             tags=reporting),
+        node(plot_test_metrics, "report_table", "test_metrics_plot", name="plot_test_metrics",
+             tags=reporting),
+        node(plot_confusion_matrix, "confusion_table", "confusion_matrix_plot",
+             name="plot_confusion_matrix", tags=reporting),
+        node(plot_confident_mistakes,
+             ["fashion_mnist_official_images", "official_predictions_table", CLASS_NAMES],
+             "confident_mistakes_plot", name="plot_confident_mistakes", tags=reporting),
+    ]  # fmt: skip
+    per_run = {
+        name
+        for output in (
+            "validation_summary",
+            "model@loader",
+            "test_metrics",
+            "official_test_metrics",
+            "learning_curve",
+        )  # fmt: skip
+        for name in each(output)
+    }
+    return pipeline(
+        nodes,
+        namespace=REGULARIZATION,
+        inputs=per_run | SHARED_INPUTS,
+        outputs={PROMOTION, PROMOTED_MODEL},
+        parameters={"params:evaluation", "params:evaluation.baseline", CLASS_NAMES},
+        tags=[EVALUATION_TAG, AGGREGATE_TAG],
+    )

@@ -6,27 +6,20 @@ from typing import Any
 
 import pandas as pd
 
-from from_data_to_model.promotion import best_seed, bundle_model, promotion_record
+from from_data_to_model.promotion import Inputs, Outputs, Promotion, best_seed, promotion_record
 
-IMAGE_INPUTS = {
-    "shape": [784],
-    "range": [0, 255],
-    "layout": "28×28 grayscale pixels, row by row: a light garment on a dark background",
-}
+FASHION_MNIST = "fashion_mnist"  # what the study's promoted model is served as
+IMAGE_INPUTS = Inputs(
+    width=784,
+    range=(0, 255),
+    layout="28×28 grayscale pixels, row by row: a light garment on a dark background",
+)
 
 
 def select_promoted_run(
     choice: dict[str, Any], validation_runs: pd.DataFrame, class_names: list[str]
-) -> dict[str, Any]:
+) -> Promotion:
     """The chosen variant's seed with the lowest validation loss, as a promotion record."""
     run, reason = best_seed(validation_runs, choice["variant"])
-    outputs = {"classes": list(class_names), "gives": "class probabilities, in this order"}
-    return promotion_record(run, reason, IMAGE_INPUTS, outputs)
-
-
-def promote_model(promotion: dict[str, Any], scaler: Any, **models: Any) -> Any:
-    """The promoted run's model behind its scaler: raw pixels in, probabilities out.
-
-    ``models`` are the study's, by namespace; only the promoted one is used.
-    """
-    return bundle_model(models[promotion["namespace"]], scaler)
+    outputs = Outputs(classes=list(class_names), gives="class probabilities, in this order")
+    return promotion_record(FASHION_MNIST, run, reason, IMAGE_INPUTS, outputs)

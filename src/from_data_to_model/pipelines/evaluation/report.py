@@ -11,7 +11,9 @@ from typing import Any
 
 import pandas as pd
 
+from from_data_to_model.evaluation_spec import Evaluation, Published, Reference
 from from_data_to_model.model_spec import spec_paths
+from from_data_to_model.promotion import Promotion
 from from_data_to_model.stats import choice_rule, interval, method, spread
 
 from .official_test import most_confused
@@ -40,13 +42,13 @@ def results_table(report: pd.DataFrame) -> str:
     return cells.to_markdown(index=False)
 
 
-def reference_lines(report: pd.DataFrame, reference: dict[str, dict[str, float]]) -> list[str]:
+def reference_lines(report: pd.DataFrame, reference: dict[str, Reference]) -> list[str]:
     """Whether the original study's test loss falls inside our interval, per variant."""
     lines = []
     for row in report.itertuples():
         if row.variant not in reference:
             continue
-        theirs = reference[row.variant]["test_loss"]
+        theirs = reference[row.variant].test_loss
         if math.isnan(row.test_data_loss_ci_low):
             where = f"ours is {row.test_data_loss_mean:.3f} from one seed (no interval)"
         else:
@@ -83,14 +85,14 @@ def run_information(runs: pd.DataFrame) -> dict[str, str]:
     }
 
 
-def _results_section(report: pd.DataFrame, runs: pd.DataFrame, evaluation: dict) -> list[str]:
+def _results_section(report: pd.DataFrame, runs: pd.DataFrame, evaluation: Evaluation) -> list[str]:
     seeds = int(report["seeds"].min())
     caveat = (
         "One seed per variant: no interval can be given, and a difference between two "
         "variants may be seed noise."
         if seeds < 2
         else f"Mean ± standard deviation over {seeds} seeds ({_distinct(runs, 'seed')}), and "
-        f"the {evaluation['confidence']:.0%} t-interval of the mean (with so few seeds a "
+        f"the {evaluation.confidence:.0%} t-interval of the mean (with so few seeds a "
         "t-interval is honest about how little it knows; a bootstrap would not be)."
     )
     return [
@@ -104,7 +106,7 @@ def _results_section(report: pd.DataFrame, runs: pd.DataFrame, evaluation: dict)
         "",
         "## The original study's test losses against ours",
         "",
-        *reference_lines(report, evaluation["reference"]),
+        *reference_lines(report, evaluation.reference),
     ]
 
 
@@ -114,7 +116,7 @@ def _correlation(row, baseline: str) -> str:
     return f"; seeds' correlation r = {row.seed_correlation:.2f}"
 
 
-def power_lines(report: pd.DataFrame, runs: pd.DataFrame, evaluation: dict) -> list[str]:
+def power_lines(report: pd.DataFrame, runs: pd.DataFrame, evaluation: Evaluation) -> list[str]:
     """For each comparison the data cannot settle yet: how many seeds would, and the
     command and time that adds them."""
     seeds = int(report["seeds"].min())
@@ -123,7 +125,7 @@ def power_lines(report: pd.DataFrame, runs: pd.DataFrame, evaluation: dict) -> l
     per_model = float(runs["fit_seconds"].mean())
     lines = []
     for row in report.itertuples():
-        if row.variant == evaluation["baseline"] or not row.comparison.startswith("not"):
+        if row.variant == evaluation.baseline or not row.comparison.startswith("not"):
             continue
         if pd.isna(row.seeds_needed):
             lines.append(f"- **{row.variant}**: a difference of {row.val_diff_mean:+.4f} is "
@@ -133,16 +135,18 @@ def power_lines(report: pd.DataFrame, runs: pd.DataFrame, evaluation: dict) -> l
         minutes = (needed - seeds) * len(report) * per_model / 60
         lines.append(
             f"- **{row.variant}**: {needed} seeds would resolve a difference of "
-            f"{row.val_diff_mean:+.4f} with {evaluation['power']:.0%} power: `kedro run "
+            f"{row.val_diff_mean:+.4f} with {evaluation.power:.0%} power: `kedro run "
             f"--pipeline=regularization --params regularization.seeds={needed} "
             f"--only-missing-outputs`, about {minutes:.0f} min here."
         )
     return lines
 
 
-def _comparisons_section(report: pd.DataFrame, runs: pd.DataFrame, evaluation: dict) -> list[str]:
+def _comparisons_section(
+    report: pd.DataFrame, runs: pd.DataFrame, evaluation: Evaluation
+) -> list[str]:
     return [
-        f"## Compared with the original ({evaluation['baseline']}), on validation",
+        f"## Compared with the original ({evaluation.baseline}), on validation",
         "",
         f"The difference in validation loss, variant minus original, with {method(evaluation)}"
         "; r is the Pearson correlation of the two variants' seeds (seed k with seed k): "
@@ -150,13 +154,13 @@ def _comparisons_section(report: pd.DataFrame, runs: pd.DataFrame, evaluation: d
         '(README, "How sure is each comparison?").',
         "",
         *[
-            f"- **{r.variant}**: {r.comparison}{_correlation(r, evaluation['baseline'])}."
+            f"- **{r.variant}**: {r.comparison}{_correlation(r, evaluation.baseline)}."
             for r in report.itertuples()
         ],
         "",
         "How many seeds would settle what these seeds cannot, if the difference and the "
         "spread seen here are the true ones (an optimistic guess for a small difference, "
-        f"which more seeds tend to shrink), for a {evaluation['confidence']:.0%} test; the "
+        f"which more seeds tend to shrink), for a {evaluation.confidence:.0%} test; the "
         "time counts this run's mean fit time per model, on this machine and runner:",
         "",
         *(power_lines(report, runs, evaluation) or ["- every comparison is settled."]),
@@ -195,8 +199,8 @@ def _choice_section(report: pd.DataFrame, choice: dict[str, Any]) -> list[str]:
     ]
 
 
-def _parameters_section(report: pd.DataFrame, evaluation: dict[str, Any]) -> list[str]:
-    thresholds = ", ".join(f"{k} {v}" for k, v in evaluation["diagnosis"].items())
+def _parameters_section(report: pd.DataFrame, evaluation: Evaluation) -> list[str]:
+    thresholds = ", ".join(f"{k} {v}" for k, v in evaluation.diagnosis.model_dump().items())
     columns = ["variant", *[c for c in spec_paths() if c in report], "parameter_count"]
     return [
         "## Parameters",
@@ -206,24 +210,24 @@ def _parameters_section(report: pd.DataFrame, evaluation: dict[str, Any]) -> lis
         report[columns].to_markdown(index=False, floatfmt=".4g"),
         "",
         f"Diagnosis thresholds: {thresholds}; choice: {choice_rule(evaluation)}; baseline "
-        f"{evaluation['baseline']}.",
+        f"{evaluation.baseline}.",
     ]
 
 
-def _promotion_section(promotion: dict[str, Any]) -> list[str]:
+def _promotion_section(promotion: Promotion) -> list[str]:
     return [
         "## The promoted model",
         "",
-        f"**{promotion['namespace']}**: {promotion['reason']}. It is saved with the scaler of "
-        "its training data inside (`fashion_mnist_promoted_model`): raw pixels in, class "
+        f"**{promotion.namespace}**: {promotion.reason}. It is saved with the scaler of "
+        f"its training data inside (`{promotion.model_dataset}`): raw pixels in, class "
         "probabilities out; `kedro run --pipeline=predict` scores new images with it.",
     ]
 
 
-def _published_lines(accuracy: float, published: list[dict[str, Any]]) -> list[str]:
+def _published_lines(accuracy: float, published: list[Published]) -> list[str]:
     return [
-        f"- {entry['name']}: {entry['accuracy']:.3f} (ours {accuracy:.3f}, "
-        f"{accuracy - entry['accuracy']:+.3f})"
+        f"- {entry.name}: {entry.accuracy:.3f} (ours {accuracy:.3f}, "
+        f"{accuracy - entry.accuracy:+.3f})"
         for entry in published
     ]
 
@@ -233,7 +237,7 @@ def _official_section(
     check: dict[str, Any],
     per_class: pd.DataFrame,
     confusion: pd.DataFrame,
-    evaluation: dict[str, Any],
+    evaluation: Evaluation,
 ) -> list[str]:
     """Every variant on both test sets, then the promoted model's per-class figures."""
 
@@ -268,7 +272,7 @@ def _official_section(
         "",
         "Published single-figure results on the same images (Fashion-MNIST's benchmark):",
         "",
-        *_published_lines(check["accuracy"], evaluation["published"]),
+        *_published_lines(check["accuracy"], evaluation.published),
     ]
 
 
@@ -276,12 +280,12 @@ def write_report(  # noqa: PLR0913 (one input per section's data)
     report: pd.DataFrame,
     runs: pd.DataFrame,
     choice: dict[str, Any],
-    promotion: dict[str, Any],
+    promotion: Promotion,
     official: pd.DataFrame,
     check: dict[str, Any],
     per_class: pd.DataFrame,
     confusion: pd.DataFrame,
-    evaluation: dict[str, Any],
+    evaluation: Evaluation,
 ) -> str:
     """The Markdown report: results with their uncertainty, comparisons, diagnoses, the
     recommendation and the promoted model, the official test set, parameters, run."""

@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from from_data_to_model.evaluation_spec import Evaluation
 from from_data_to_model.model_spec import spec_paths
 from from_data_to_model.stats import compare, describe, seeds_needed
 from from_data_to_model.study import RUN_FIELDS
@@ -42,7 +43,7 @@ def varying_spec_columns(runs: pd.DataFrame) -> list[str]:
     ]
 
 
-def verdict(row: pd.Series, baseline: str, evaluation: dict[str, Any]) -> str:
+def verdict(row: pd.Series, baseline: str, evaluation: Evaluation) -> str:
     """One sentence on a variant's difference in validation loss to the baseline."""
     seeds = int(row["seeds"])
     if row["variant"] == baseline:
@@ -53,7 +54,7 @@ def verdict(row: pd.Series, baseline: str, evaluation: dict[str, Any]) -> str:
             "no interval, so no claim beyond this single run"
         )
     figures = (
-        f"validation loss {row['val_diff_mean']:+.4f}, {evaluation['confidence'] * 100:.0f} % "
+        f"validation loss {row['val_diff_mean']:+.4f}, {evaluation.confidence * 100:.0f} % "
         f"interval "
         f"{row['val_diff_ci_low']:+.4f} to {row['val_diff_ci_high']:+.4f}, {seeds} seeds"
     )
@@ -64,16 +65,16 @@ def verdict(row: pd.Series, baseline: str, evaluation: dict[str, Any]) -> str:
     return f"not distinguishable from the original ({baseline}) with {seeds} seeds ({figures})"
 
 
-def versus_baseline(runs: pd.DataFrame, variant: str, evaluation: dict[str, Any]) -> dict[str, Any]:
+def versus_baseline(runs: pd.DataFrame, variant: str, evaluation: Evaluation) -> dict[str, Any]:
     """The variant minus the baseline in validation loss: the interval, the seeds'
     correlation, and how many seeds an unresolved difference of this size would need."""
-    difference = compare(runs, "variant", variant, evaluation["baseline"], COMPARED, evaluation)
+    difference = compare(runs, "variant", variant, evaluation.baseline, COMPARED, evaluation)
     resolved = not difference["low"] <= 0 <= difference["high"]
     needed = None
-    if not resolved and variant != evaluation["baseline"]:
+    if not resolved and variant != evaluation.baseline:
         needed = seeds_needed(
-            difference["mean"], difference["spread"], evaluation["confidence"],
-            evaluation["difference"] == "paired", evaluation["power"],
+            difference["mean"], difference["spread"], evaluation.confidence,
+            evaluation.paired, evaluation.power,
         )  # fmt: skip
     return {
         "val_diff_mean": difference["mean"],
@@ -85,7 +86,7 @@ def versus_baseline(runs: pd.DataFrame, variant: str, evaluation: dict[str, Any]
     }
 
 
-def aggregate_validation(runs: pd.DataFrame, evaluation: dict[str, Any]) -> pd.DataFrame:
+def aggregate_validation(runs: pd.DataFrame, evaluation: Evaluation) -> pd.DataFrame:
     """One row per variant, from the validation summaries alone: each validation measure's
     mean, std and interval over the seeds, the difference in validation loss to the
     baseline with its interval, the seeds' correlation with it, the seeds an unresolved
@@ -100,7 +101,7 @@ def aggregate_validation(runs: pd.DataFrame, evaluation: dict[str, Any]) -> pd.D
             "diagnosis_seeds": int(diagnoses.iloc[0]),
         }
         for measure in VALIDATION_MEASURES:
-            row |= describe(group[measure], evaluation["confidence"], measure)
+            row |= describe(group[measure], evaluation.confidence, measure)
         row |= versus_baseline(runs, variant, evaluation)
         for column in ["gap_at_best", "fit_seconds"]:
             row[f"{column}_mean"] = float(group[column].mean())
@@ -109,7 +110,7 @@ def aggregate_validation(runs: pd.DataFrame, evaluation: dict[str, Any]) -> pd.D
     table = pd.DataFrame(rows)
     table["seeds_needed"] = table["seeds_needed"].astype("Int64")
     table["comparison"] = table.apply(
-        verdict, axis=1, baseline=evaluation["baseline"], evaluation=evaluation
+        verdict, axis=1, baseline=evaluation.baseline, evaluation=evaluation
     )
     return table
 
@@ -127,7 +128,7 @@ def compile_runs_table(validation_runs: pd.DataFrame, test_runs: pd.DataFrame) -
 
 
 def compile_report_table(
-    validation_table: pd.DataFrame, runs: pd.DataFrame, evaluation: dict[str, Any]
+    validation_table: pd.DataFrame, runs: pd.DataFrame, evaluation: Evaluation
 ) -> pd.DataFrame:
     """The validation table with each variant's test figures (mean, std, interval) beside:
     one row per variant, the report's."""
@@ -135,7 +136,7 @@ def compile_report_table(
     for variant, group in runs.groupby("variant", sort=False):
         row = {"variant": variant}
         for measure in TEST_MEASURES:
-            row |= describe(group[measure], evaluation["confidence"], measure)
+            row |= describe(group[measure], evaluation.confidence, measure)
         rows.append(row | {"test_rows": group["test_rows"].iat[0]})
     table = validation_table.merge(pd.DataFrame(rows), on="variant", validate="one_to_one")
     head = ["variant", "seeds", "diagnosis", "diagnosis_seeds"]

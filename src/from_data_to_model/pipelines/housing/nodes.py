@@ -10,7 +10,13 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from from_data_to_model.figures import plot_learning_curve, seed_curves
-from from_data_to_model.promotion import bundle_model, promotion_record
+from from_data_to_model.promotion import (
+    Inputs,
+    Outputs,
+    Promotion,
+    bundle_model,
+    promotion_record,
+)
 
 
 def hold_out_validation(
@@ -60,13 +66,16 @@ def plot_housing_learning_curve(curve: pd.DataFrame) -> Figure:
 
 def promote_housing_model(
     summary: dict[str, Any], model: Any, scaler: Any
-) -> tuple[dict[str, Any], Any]:
+) -> tuple[Promotion, Any]:
     """The housing model behind its scaler (raw features in, MedHouseVal out), and what it is."""
     features = [str(name) for name in scaler.feature_names_in_]
+    inputs = Inputs(
+        width=len(features),
+        features=features,
+        layout="one row per house, these columns, raw values",
+    )
+    outputs = Outputs(target="MedHouseVal", unit="$100,000", gives="the predicted value")
     promotion = promotion_record(
-        pd.Series(summary),
-        "the housing model is trained once",
-        {"features": features, "layout": "one row per house, these columns, raw values"},
-        {"target": "MedHouseVal", "unit": "$100,000"},
+        "housing", summary, "the housing model is trained once", inputs, outputs
     )
     return promotion, bundle_model(model, scaler)

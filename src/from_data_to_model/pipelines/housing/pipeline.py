@@ -1,8 +1,9 @@
 """The housing model: hold out validation rows, the per-model template, the report."""
 
-from kedro.pipeline import Pipeline, node
+from kedro.pipeline import Pipeline, node, pipeline
 
 from from_data_to_model.pipelines.modelling import model_template
+from from_data_to_model.promotion import model_dataset, record_dataset
 from from_data_to_model.study import EVALUATION_TAG, HOUSING, PROMOTION_TAG, REPORTING_TAG, Run
 
 from .nodes import (
@@ -22,6 +23,11 @@ HOUSING_DATA = {
     "X_test": "housing_X_test",
     "y_test": "housing_y_test",
 }
+HOUSING_PARAMETERS = {
+    "params:defaults": "params:housing.model",
+    "params:changes": "params:housing.overrides",
+    "params:diagnosis": "params:housing.diagnosis",
+}
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -31,50 +37,24 @@ def create_pipeline(**kwargs) -> Pipeline:
     Everything it writes is in the ``housing`` namespace: ``housing.model``,
     ``housing.validation_summary``, ``housing.test_metrics``, ..., ``housing.report``.
     """
-    hold_out = node(
-        hold_out_validation,
-        inputs=["housing_X_train", "housing_y_train", "params:housing.validation_split"],
-        outputs=["housing.X_fit", "housing.X_val", "housing.y_fit", "housing.y_val"],
-        name="hold_out_validation",
-        namespace=HOUSING,
-    )
-    model = model_template(
-        Run(HOUSING, HOUSING),
-        HOUSING_DATA,
-        {
-            "params:defaults": "params:housing.model",
-            "params:changes": "params:housing.overrides",
-            "params:diagnosis": "params:housing.diagnosis",
-        },
-        tests=("test",),
-    )
+    promoted = [record_dataset(HOUSING), model_dataset(HOUSING)]
     reporting = [EVALUATION_TAG, REPORTING_TAG]
-    report = Pipeline(
-        [
-            node(
-                write_housing_report,
-                inputs=["housing.validation_summary", "housing.test_metrics"],
-                outputs="housing.report",
-                name="write_report",
-                namespace=HOUSING,
-                tags=reporting,
-            ),
-            node(
-                promote_housing_model,
-                inputs=["housing.validation_summary", "housing.model", "housing_scaler"],
-                outputs=["housing_promotion", "housing_promoted_model"],
-                name="promote_model",
-                namespace=HOUSING,
-                tags=[EVALUATION_TAG, PROMOTION_TAG],
-            ),
-            node(
-                plot_housing_learning_curve,
-                inputs="housing.learning_curve",
-                outputs="housing.learning_curve_plot",
-                name="plot_learning_curve",
-                namespace=HOUSING,
-                tags=reporting,
-            ),
-        ]
+    nodes = [
+        node(hold_out_validation,
+             ["housing_X_train", "housing_y_train", "params:validation_split"],
+             ["X_fit", "X_val", "y_fit", "y_val"], name="hold_out_validation"),
+        node(write_housing_report, ["validation_summary", "test_metrics"], "report",
+             name="write_report", tags=reporting),
+        node(promote_housing_model, ["validation_summary", "model@keras", "housing_scaler"],
+             promoted, name="promote_model", tags=[EVALUATION_TAG, PROMOTION_TAG]),
+        node(plot_housing_learning_curve, "learning_curve", "learning_curve_plot",
+             name="plot_learning_curve", tags=reporting),
+    ]  # fmt: skip
+    own = pipeline(
+        nodes,
+        namespace=HOUSING,
+        inputs={"housing_X_train", "housing_y_train", "housing_scaler"},
+        outputs=set(promoted),
     )
-    return Pipeline([hold_out]) + model + report
+    model = model_template(Run(HOUSING, HOUSING), HOUSING_DATA, HOUSING_PARAMETERS, ("test",))
+    return own + model

@@ -15,18 +15,16 @@ data losses (training loss in inference mode, no L1/L2 penalty; see ``learning_c
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
+
+from from_data_to_model.evaluation_spec import Diagnosis
 
 from .nodes import learning_curves, lowest_epoch
 
 OVERFIT, UNDERFIT, GOOD_FIT = "over-fitting", "under-fitting", "good fit"
 
 
-def diagnose_fit(
-    history: pd.DataFrame, model_epoch: int, thresholds: dict[str, Any]
-) -> tuple[str, str]:
+def diagnose_fit(history: pd.DataFrame, model_epoch: int, thresholds: Diagnosis) -> tuple[str, str]:
     """Return ``(diagnosis, reason)`` for a learning curve.
 
     Args:
@@ -40,7 +38,7 @@ def diagnose_fit(
     val_min, val_end = val.iat[best], val.iat[-1]
     train_at_best, train_end = train.iat[best], train.iat[-1]
     rise = (val_end - val_min) / val_min
-    if rise > thresholds["overfit_min_val_rise"] and train_end < train_at_best:
+    if rise > thresholds.overfit_min_val_rise and train_end < train_at_best:
         return OVERFIT, (
             f"validation loss rose {rise:.0%} from its minimum {val_min:.3f} (epoch {best + 1}) "
             f"to {val_end:.3f} while training loss fell from {train_at_best:.3f} to {train_end:.3f}"
@@ -48,16 +46,16 @@ def diagnose_fit(
     gap = val_end - train_end
     relative_gap = abs(gap) / val_end
     if (
-        train_end >= thresholds["underfit_min_train_loss"]
-        and relative_gap <= thresholds["underfit_max_relative_gap"]
+        train_end >= thresholds.underfit_min_train_loss
+        and relative_gap <= thresholds.underfit_max_relative_gap
     ):
         return UNDERFIT, (
             f"training loss is still {train_end:.3f} (threshold "
-            f"{thresholds['underfit_min_train_loss']}) and validation loss {val_end:.3f} "
+            f"{thresholds.underfit_min_train_loss}) and validation loss {val_end:.3f} "
             f"is close to it (gap {gap:+.3f}, {relative_gap:.0%} of it)"
         )
     return GOOD_FIT, (
         f"validation loss {val_end:.3f} is {rise:.0%} above its minimum {val_min:.3f} "
-        f"(over-fitting needs more than {thresholds['overfit_min_val_rise']:.0%}); training "
+        f"(over-fitting needs more than {thresholds.overfit_min_val_rise:.0%}); training "
         f"loss {train_end:.3f} with gap {gap:+.3f} does not meet the under-fitting rule"
     )

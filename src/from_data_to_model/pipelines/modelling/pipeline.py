@@ -55,7 +55,7 @@ def model_template(
         node(
             Training(run).train_model,
             inputs=["X_train", "y_train", "X_val", "y_val", "params:defaults", "params:changes"],
-            outputs=["model", "spec", "training_history", "training_metadata"],
+            outputs=["model@keras", "spec", "training_history", "training_metadata"],
             name="train_model",
             tags=[TRAINING_TAG],
         ),
@@ -70,7 +70,7 @@ def model_template(
     nodes += [
         node(
             evaluate_model,
-            inputs=["model", "training_metadata", f"X_{test}", f"y_{test}"],
+            inputs=["model@keras", "training_metadata", f"X_{test}", f"y_{test}"],
             outputs=f"{test}_metrics",
             name="evaluate_model" if test == "test" else f"evaluate_model_on_{test}",
             tags=[EVALUATION_TAG],

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from from_data_to_model.evaluation_spec import Diagnosis
 from from_data_to_model.model_spec import flat_spec
 
 from .diagnosis import diagnose_fit
@@ -64,7 +65,7 @@ def summarise_validation(
     history: pd.DataFrame,
     metadata: dict[str, Any],
     spec: dict[str, Any],
-    thresholds: dict[str, Any],
+    thresholds: Diagnosis,
 ) -> tuple[dict[str, Any], pd.DataFrame]:
     """Everything the study says of one model before it sees a test figure.
 

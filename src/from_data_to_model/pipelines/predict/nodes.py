@@ -11,6 +11,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from from_data_to_model.figures import titled_images
+from from_data_to_model.promotion import Promotion
 
 logger = logging.getLogger(__name__)
 
@@ -63,9 +64,9 @@ def prepare_images(raw: dict[str, Any], rules: dict[str, Any]) -> dict[str, Any]
     return {"names": list(raw["names"]), "pixels": pixels, "inverted": inverted}
 
 
-def predict_classes(model: Any, images: dict[str, Any], promotion: dict[str, Any]) -> pd.DataFrame:
+def predict_classes(model: Any, images: dict[str, Any], promotion: Promotion) -> pd.DataFrame:
     """One row per image: its file, the predicted class and probability, the top three."""
-    classes = np.array(promotion["outputs"]["classes"])
+    classes = np.array(promotion.outputs.classes)
     if not len(images["pixels"]):
         return pd.DataFrame(columns=["file", "class", "probability", "top3", "inverted"])
     probabilities = model.predict(images["pixels"], verbose=0)
@@ -84,29 +85,44 @@ def predict_classes(model: Any, images: dict[str, Any], promotion: dict[str, Any
             "inverted": images["inverted"],
         }
     )
-    logger.info("Scored %d images with %s", len(predictions), promotion["namespace"])
+    logger.info("Scored %d images with %s", len(predictions), promotion.namespace)
     return predictions
 
 
-def draw_contact_sheet(images: dict[str, Any], predictions: pd.DataFrame) -> Figure:
-    """Every scored image as the model saw it, with its predicted class and probability."""
+def draw_contact_sheet(
+    images: dict[str, Any], predictions: pd.DataFrame, sheet: dict[str, Any]
+) -> Figure:
+    """Scored images as the model saw them, with their predicted class and probability:
+    all of them, or an evenly spaced sample of ``sheet["max_images"]``, and the title says
+    which (a figure of 10000 titled images would take minutes and gigabytes to draw)."""
+    if sheet["max_images"] < 1:
+        raise ValueError(f"predict.contact_sheet.max_images must be 1 or more, got {sheet}")
+    shown = np.unique(np.linspace(0, len(predictions) - 1, sheet["max_images"]).round())
+    shown = shown.astype(int) if len(predictions) > sheet["max_images"] else slice(None)
+    sample = predictions.iloc[shown]
     titles = [
         f"{file[:18]}\n{label} {probability:.0%}"
-        for file, label, probability in predictions[["file", "class", "probability"]].itertuples(
+        for file, label, probability in sample[["file", "class", "probability"]].itertuples(
             index=False
         )
     ]
-    return titled_images(images["pixels"], titles, empty="no images scored")
+    figure = titled_images(images["pixels"][shown], titles, empty="no images scored")
+    if len(sample) < len(predictions):
+        figure.suptitle(
+            f"{len(sample)} of {len(predictions)} scored images, evenly spaced (every "
+            f"{len(predictions) / len(sample):.0f}th); the predictions table has them all"
+        )
+    return figure
 
 
-def check_housing_rows(rows: pd.DataFrame, promotion: dict[str, Any]) -> pd.DataFrame:
+def check_housing_rows(rows: pd.DataFrame, promotion: Promotion) -> pd.DataFrame:
     """The rows to score, each a house's eight raw features, in the model's column order.
 
     Raises:
         ValueError: a missing or extra column, or a cell that is empty or not a number,
             named by row and column.
     """
-    features = promotion["inputs"]["features"]
+    features = promotion.inputs.features
     if rows.empty and not len(rows.columns):  # nothing to score
         return pd.DataFrame(columns=features, dtype=np.float32)
     missing = [c for c in features if c not in rows.columns]
@@ -131,9 +147,9 @@ def check_housing_rows(rows: pd.DataFrame, promotion: dict[str, Any]) -> pd.Data
     return numbers.astype(np.float32)
 
 
-def predict_values(model: Any, rows: pd.DataFrame, promotion: dict[str, Any]) -> pd.DataFrame:
+def predict_values(model: Any, rows: pd.DataFrame, promotion: Promotion) -> pd.DataFrame:
     """The rows with the promoted model's prediction of the target beside them."""
-    target = f"predicted_{promotion['outputs']['target']}"
+    target = f"predicted_{promotion.outputs.target}"
     values = model.predict(rows.to_numpy(np.float32), verbose=0).ravel() if len(rows) else []
-    logger.info("Scored %d houses with %s", len(rows), promotion["namespace"])
+    logger.info("Scored %d houses with %s", len(rows), promotion.namespace)
     return rows.assign(**{target: values})

@@ -8,7 +8,9 @@ is then not scored, and the run says so. ``--namespaces=predict.housing`` runs o
 
 from __future__ import annotations
 
-from kedro.pipeline import Pipeline, node
+from kedro.pipeline import Pipeline, node, pipeline
+
+from from_data_to_model.promotion import model_dataset, record_dataset
 
 from .nodes import (
     check_housing_rows,
@@ -23,23 +25,44 @@ PREDICT = "predict"
 
 def create_pipeline(**kwargs) -> Pipeline:
     """Images → predicted classes and a contact sheet; houses → predicted values."""
-    images = f"{PREDICT}.fashion_mnist"
-    houses = f"{PREDICT}.housing"
-    return Pipeline(
+    model, promotion = model_dataset("fashion_mnist"), record_dataset("fashion_mnist")
+    images = pipeline(
         [
-            node(prepare_images, ["predict_images", "params:predict.images"],
-                 f"{images}.prepared", name="prepare_images", namespace=images),
-            node(predict_classes,
-                 ["fashion_mnist_promoted_model", f"{images}.prepared",
-                  "fashion_mnist_promotion"],
-                 f"{images}.predictions", name="predict_classes", namespace=images),
-            node(draw_contact_sheet, [f"{images}.prepared", f"{images}.predictions"],
-                 f"{images}.contact_sheet_plot", name="draw_contact_sheet", namespace=images),
-            node(check_housing_rows, ["predict_housing", "housing_promotion"],
-                 f"{houses}.rows", name="check_housing_rows", namespace=houses),
-            node(predict_values,
-                 ["housing_promoted_model", f"{houses}.rows", "housing_promotion"],
-                 f"{houses}.predictions", name="predict_values", namespace=houses),
-        ],
-        tags=[PREDICT],
-    )  # fmt: skip
+            node(
+                prepare_images,
+                ["predict_images", "params:predict.images"],
+                "prepared",
+                name="prepare_images",
+            ),
+            node(
+                predict_classes,
+                [model, "prepared", promotion],
+                "predictions",
+                name="predict_classes",
+            ),
+            node(
+                draw_contact_sheet,
+                ["prepared", "predictions", "params:predict.contact_sheet"],
+                "contact_sheet_plot",
+                name="draw_contact_sheet",
+            ),
+        ],  # fmt: skip
+        namespace=f"{PREDICT}.fashion_mnist",
+        inputs={"predict_images", model, promotion},
+        parameters={"params:predict.images", "params:predict.contact_sheet"},
+    )
+    model, promotion = model_dataset("housing"), record_dataset("housing")
+    houses = pipeline(
+        [
+            node(
+                check_housing_rows,
+                ["predict_housing", promotion],
+                "rows",
+                name="check_housing_rows",
+            ),
+            node(predict_values, [model, "rows", promotion], "predictions", name="predict_values"),
+        ],  # fmt: skip
+        namespace=f"{PREDICT}.housing",
+        inputs={"predict_housing", model, promotion},
+    )
+    return pipeline(images + houses, tags=[PREDICT])

@@ -9,6 +9,7 @@ import yaml
 from matplotlib.figure import Figure
 from omegaconf import OmegaConf
 
+from from_data_to_model.evaluation_spec import Evaluation
 from from_data_to_model.model_spec import ModelSpecChanges, nested
 from from_data_to_model.stats import describe, spread, standard_error_ties
 from from_data_to_model.study import Family
@@ -22,7 +23,7 @@ def position(value: Any) -> float:
 
 
 def validation_curve(
-    family: Family, evaluation: dict[str, Any], *summaries: dict[str, Any]
+    family: Family, evaluation: Evaluation, *summaries: dict[str, Any]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per value of the grid: each curve's mean, std and interval over the seeds,
     from the points' validation summaries (each says its value and seed).
@@ -35,14 +36,14 @@ def validation_curve(
         own = pd.DataFrame([s for s in summaries if s["value"] == value])
         row = {"value": str(value), "position": position(value), "seeds": len(own)}
         for curve in CURVES:
-            row |= describe(own[curve], evaluation["confidence"], curve)
+            row |= describe(own[curve], evaluation.confidence, curve)
         rows.append(row)
         points.append(own[["seed", "model_val_loss"]].assign(value=str(value)))
     return pd.DataFrame(rows), pd.concat(points, ignore_index=True)
 
 
 def settle_value(
-    curve: pd.DataFrame, points: pd.DataFrame, family: Family, evaluation: dict[str, Any]
+    curve: pd.DataFrame, points: pd.DataFrame, family: Family, evaluation: Evaluation
 ) -> dict[str, Any]:
     """The value with the lowest mean validation loss, ties going to ``family.prefer``'s end.
 
@@ -53,7 +54,7 @@ def settle_value(
     """
     curve = curve.assign(value=[str(v) for v in family.values])  # as configured, not as read
     best = curve.loc[curve["model_val_loss_mean"].idxmin()]
-    tolerance = evaluation["choice"]["tie_tolerance"]
+    tolerance = evaluation.choice.tie_tolerance
     tied, rule = standard_error_ties(
         curve, points, "value", "model_val_loss", evaluation, tolerance
     )

@@ -8,7 +8,7 @@ report in ``tuning``.
 
 from __future__ import annotations
 
-from kedro.pipeline import Node, Pipeline, node
+from kedro.pipeline import Pipeline, node, pipeline
 
 from from_data_to_model.frames import stack_tables
 from from_data_to_model.pipelines.modelling import (
@@ -38,8 +38,7 @@ TAGS = [EVALUATION_TAG, AGGREGATE_TAG, REPORTING_TAG]
 
 def family_pipeline(study: StudyShape, name: str) -> Pipeline:
     """Every point of one family, then its curve, settled value, figure and report section."""
-    here, family = f"{TUNING}.{name}", study.families[name]
-    points = study.sweep(name)
+    family, points = study.families[name], study.sweep(name)
     trained = sum(
         (
             model_template(p, FASHION_MNIST_TRAINING_DATA, variant_parameters(p.variant))
@@ -47,49 +46,29 @@ def family_pipeline(study: StudyShape, name: str) -> Pipeline:
         ),
         Pipeline([]),
     )
-    grid = f"params:{TUNING}.families.{name}"
-
-    def family_node(func, inputs, output: str, name: str | None = None) -> Node:
-        name = name or func.__name__
-        return node(func, inputs, f"{here}.{output}", name=name, namespace=here, tags=TAGS)
-
-    return trained + Pipeline(
-        [
-            node(
-                validation_curve,
-                [grid, "params:evaluation", *(f"{p.namespace}.validation_summary" for p in points)],
-                [f"{here}.curve_table", f"{here}.points_table"],
-                name="validation_curve",
-                namespace=here,
-                tags=TAGS,
-            ),  # fmt: skip
-            family_node(
-                stack_tables,
-                [f"{p.namespace}.learning_curve" for p in points],
-                "learning_curves_table",
-                name="stack_learning_curves",
-            ),
-            family_node(
-                settle_value,
-                [f"{here}.curve_table", f"{here}.points_table", grid, "params:evaluation"],
-                "settled_value",
-            ),
-            family_node(
-                plot_validation_curve,
-                [f"{here}.curve_table", f"{here}.settled_value", grid],
-                "validation_curve_plot",
-            ),
-            family_node(
-                report_section,
-                [
-                    f"{here}.curve_table",
-                    f"{here}.settled_value",
-                    grid,
-                    f"params:regularization.variants.{family.variant}",
-                ],
-                "report_section",
-            ),  # fmt: skip
-        ]
+    summaries = [f"{p.namespace}.validation_summary" for p in points]
+    curves = [f"{p.namespace}.learning_curve" for p in points]
+    grid, variant = (
+        f"params:{TUNING}.families.{name}",
+        f"params:regularization.variants.{family.variant}",
+    )
+    nodes = [
+        node(validation_curve, [grid, "params:evaluation", *summaries],
+             ["curve_table", "points_table"], name="validation_curve"),
+        node(stack_tables, curves, "learning_curves_table", name="stack_learning_curves"),
+        node(settle_value, ["curve_table", "points_table", grid, "params:evaluation"],
+             "settled_value", name="settle_value"),
+        node(plot_validation_curve, ["curve_table", "settled_value", grid],
+             "validation_curve_plot", name="plot_validation_curve"),
+        node(report_section, ["curve_table", "settled_value", grid, variant], "report_section",
+             name="report_section"),
+    ]  # fmt: skip
+    return trained + pipeline(
+        nodes,
+        namespace=f"{TUNING}.{name}",
+        inputs={*summaries, *curves},
+        parameters={grid, variant, "params:evaluation"},
+        tags=TAGS,
     )
 
 
@@ -102,12 +81,23 @@ def create_pipeline(study: StudyShape) -> Pipeline:
     def each(output: str) -> dict[str, str]:
         return {name: f"{TUNING}.{name}.{output}" for name in study.families}
 
-    report = Pipeline(
+    report = pipeline(
         [
-            node(compile_tuning_report, each("report_section"), f"{TUNING}.report",
-                 name="compile_tuning_report", namespace=TUNING, tags=TAGS),
-            node(compile_curves_table, each("curve_table"), f"{TUNING}.curves_table",
-                 name="compile_curves_table", namespace=TUNING, tags=TAGS),
-        ]
-    )  # fmt: skip
+            node(
+                compile_tuning_report,
+                each("report_section"),
+                "report",
+                name="compile_tuning_report",
+            ),
+            node(
+                compile_curves_table,
+                each("curve_table"),
+                "curves_table",
+                name="compile_curves_table",
+            ),
+        ],  # fmt: skip
+        namespace=TUNING,
+        inputs={*each("report_section").values(), *each("curve_table").values()},
+        tags=TAGS,
+    )
     return sweeps + report
