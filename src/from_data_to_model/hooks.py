@@ -1,4 +1,5 @@
-"""Project hooks: report training progress; how a run sees the datasets it writes.
+"""Project hooks: report training progress (run isolation: ``isolation.py``; tracking:
+``tracking.py``).
 
 Read by every ``kedro`` command (through ``settings.py``): nothing here imports Keras.
 """
@@ -14,7 +15,7 @@ from kedro.pipeline import Pipeline
 from kedro.pipeline.node import Node
 
 from from_data_to_model.progress import ModelProgress
-from from_data_to_model.study import AGGREGATE_TAG, TRAINING_TAG
+from from_data_to_model.study import TRAINING_TAG
 
 logger = logging.getLogger(__name__)
 
@@ -71,43 +72,3 @@ class TrainingProgressHooks:
         """Log the run's progress over its models."""
         if TRAINING_TAG in node.tags and self._counting():
             logger.info(self._progress.model_done())
-
-
-class RunOutputsHooks:
-    """Each dataset a run writes, as that run should see it (``datasets.RunOutputDataset``).
-
-    * **Its own version.** A versioned dataset loads its newest version, so a run that
-      overlaps another in one project would read the other's newer model, metrics or
-      report. The run's versioned outputs load back the version it saved (Kedro alone only
-      warns "Save version ... did not match load version").
-    * **Remade with ``--only-missing-outputs``.** Kedro skips a node whose outputs exist:
-      right for a trained model, wrong for a report. ``kedro run --params
-      regularization.seeds=5 --only-missing-outputs`` after a 3-seed run must train the 2
-      new seeds only, then compare all 5: the outputs of the nodes tagged ``aggregate``
-      (the study's tables, choice, promoted model, report, figures; the tuning's curves)
-      count as missing for such a run.
-    """
-
-    @hook_impl
-    def before_pipeline_run(
-        self, run_params: dict[str, Any], pipeline: Pipeline, catalog: Any
-    ) -> None:
-        """Wrap the run's persisted outputs that are versioned, or to be remade."""
-        from kedro.io import AbstractDataset
-
-        from from_data_to_model.datasets.run_output import RunOutputDataset
-
-        version, remake = run_params["run_id"], run_params.get("only_missing_outputs")
-        for node in pipeline.nodes:
-            remade = bool(remake) and AGGREGATE_TAG in node.tags
-            for name in node.outputs:
-                if name not in catalog:  # in memory: nothing on disk to prefer or skip
-                    continue
-                config = catalog.config_resolver.resolve_pattern(name)
-                own = (
-                    AbstractDataset.from_config(name, config, version, version)
-                    if config.get("versioned")
-                    else None
-                )
-                if own is not None or remade:
-                    catalog[name] = RunOutputDataset(catalog.get(name), own, remade)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from kedro.utils import find_kedro_project
 
-from from_data_to_model.concurrency import SharedDataHooks
 from from_data_to_model.context import ProjectContext
-from from_data_to_model.hooks import RunOutputsHooks, TrainingProgressHooks
+from from_data_to_model.hooks import TrainingProgressHooks
+from from_data_to_model.isolation import RunIsolationHooks
 
 # Kedro 1.x calls an OmegaConf API that OmegaConf 2.4 deprecates; the warning is
 # Kedro's to fix and says nothing to our users, so keep it off their console.
@@ -16,10 +16,10 @@ warnings.filterwarnings("ignore", message="register_new_resolver", category=User
 
 HOOKS = (
     TrainingProgressHooks(),
-    # a run reads back what it wrote, not a concurrent run's newer file; and with
-    # --only-missing-outputs remakes what is made from every run (added seeds)
-    RunOutputsHooks(),
-    SharedDataHooks(),  # nor shares unversioned data made from other parameters
+    # a run reads back what it wrote, not a concurrent run's newer file; with
+    # --only-missing-outputs remakes what is made from every run (added seeds); and never
+    # shares unversioned data with a live run of other parameters
+    RunIsolationHooks(),
 )
 if find_spec("kedro_mlflow"):  # the [mlflow] extra: a child MLflow run per trained model
     from from_data_to_model.tracking import ModelTrackingHooks

@@ -8,7 +8,7 @@ from kedro.io import AbstractDataset
 
 
 class RunOutputDataset(AbstractDataset[Any, Any]):
-    """Another dataset, as the run that writes it sees it (``hooks.RunOutputsHooks``).
+    """Another dataset, as the run that writes it sees it (``isolation.RunIsolationHooks``).
 
     * ``own``, for a versioned dataset: the same dataset pinned to the run's save version.
       Saves go through it, and loads take it when it exists, else the newest version (a
@@ -25,6 +25,7 @@ class RunOutputDataset(AbstractDataset[Any, Any]):
         self._dataset = dataset
         self._own = own
         self._remade = remade
+        self.metadata = getattr(dataset, "metadata", None)
 
     def load(self) -> Any:
         if self._own is not None and self._own.exists():
@@ -40,8 +41,3 @@ class RunOutputDataset(AbstractDataset[Any, Any]):
     def _describe(self) -> dict[str, Any]:
         return {"dataset": str(self._dataset), "own version": self._own is not None,
                 "remade": self._remade}  # fmt: skip
-
-    def __getattr__(self, name: str) -> Any:  # preview(), metadata, ... of the wrapped one
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return getattr(self._dataset, name)
