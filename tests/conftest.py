@@ -26,17 +26,6 @@ from tests.raw_files import write_fashion_mnist, write_housing
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RAW_DIR = PROJECT_ROOT / "data" / "01_raw"
-# The study's variants, in configuration (and report) order.
-VARIANTS = [
-    "underfit",
-    "overfit",
-    "early_stopping",
-    "reduced_size",
-    "l1",
-    "l2",
-    "dropout",
-    "combined",
-]
 
 os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "true")
 
@@ -92,6 +81,10 @@ def project_parameters(env: str = "base", runtime_params: dict | None = None) ->
 def base_parameters() -> dict:
     """``conf/base``'s parameters: the study as configured."""
     return project_parameters()
+
+
+# The study's variants, in configuration (and report) order, as Kedro's loader reads them.
+VARIANTS = list(base_parameters()["regularization"]["variants"])
 
 
 def base_evaluation(**changes) -> Evaluation:

@@ -99,3 +99,33 @@ def test_packaged_project_runs_from_a_folder_without_conf(tiny_project, tmp_path
             check=True,
         ).stdout
     )  # fmt: skip  (the wheel's copy ran, not the source tree's)
+
+
+def test_a_second_session_in_one_process_runs_its_own_study(tiny_project):
+    """Kedro builds the pipelines once per process: each context hands its study to the
+    registry, which rebuilds them when they were built for another; a run whose pipelines
+    were built for another study than its parameters give stops before any node."""
+    import os
+
+    from kedro.framework.project import pipelines
+    from kedro.io import DataCatalog
+
+    from from_data_to_model.context import StudyCheckHooks, StudyMismatchError
+
+    cwd = os.getcwd()
+    os.chdir(tiny_project.root)
+    try:
+        two = tiny_project.session()
+        two.load_context()
+        assert len(pipelines["training"].nodes) == 8 * 2  # TINY_PARAMETERS' two seeds
+        one = tiny_project.session(runtime_params={"regularization": {"seeds": [42]}})
+        catalog = one.load_context().catalog
+        assert len(pipelines["training"].nodes) == 8  # rebuilt for the newer session
+        two.run(pipeline_names=["data_ingestion"])  # its run makes its context again:
+        assert len(pipelines["training"].nodes) == 8 * 2  # its own study's pipelines
+        with pytest.raises(StudyMismatchError, match="built for another study .* seeds 42, 43"):
+            StudyCheckHooks().before_pipeline_run(catalog)  # one's parameters, two's pipelines
+        StudyCheckHooks().before_pipeline_run(DataCatalog())  # no study: nothing to check
+    finally:
+        os.chdir(cwd)
+    assert not (tiny_project.root / "data" / "06_models").exists()

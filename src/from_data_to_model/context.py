@@ -1,29 +1,36 @@
 """The project's Kedro context: the run's configuration decides the study's shape.
 
-Kedro calls ``register_pipelines()`` without arguments, after the session has created
-its context, at every entry point: ``kedro run`` (with ``--env``, ``--params``,
-``--conf-source``), ``kedro viz`` (which runs no project hooks unless told to, so a hook
-would not do), notebooks, packaged runs. ``ProjectContext`` validates the study's shape
-from its configuration once, as ``context.study``, and ``run_study()`` hands that shape
-to the registry. Where no context was made (``kedro registry list``), ``run_study()``
-reads the project's configuration with Kedro's config loader, as a run without options
-would: the study is never silently empty.
+Kedro calls ``register_pipelines()`` without arguments and caches what it returns, once
+per process, at every entry point: ``kedro run`` (with ``--env``, ``--params``,
+``--conf-source``), ``kedro viz``, notebooks, packaged runs. The seam is explicit:
+
+* ``ProjectContext`` validates the study's shape from its configuration once, as
+  ``context.study``, and hands it to the registry (``pipeline_registry.build_for``), which
+  drops Kedro's cached pipelines when they were built from another shape: a notebook's
+  second session, or a test's, gets its own study's pipelines.
+* ``StudyCheckHooks`` stops a run, before any node, whose pipelines were built from
+  another shape than its own parameters give (two sessions alive at once in one process).
+* Without a context (``kedro registry list``), the registry reads the project's
+  configuration with Kedro's own config loader, as a session would (``KEDRO_ENV`` or
+  ``local`` over ``base``).
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from attrs import define, field
-from kedro.config import OmegaConfigLoader
 from kedro.framework.context import KedroContext
+from kedro.framework.hooks import hook_impl
 from kedro.utils import find_kedro_project
 
 from from_data_to_model.study import StudyShape
 
-# The shape of the latest context made in this process: the run's.
-_latest: list[StudyShape] = []
+
+class StudyMismatchError(RuntimeError):
+    """A run's pipelines were built from another study's shape than its parameters give."""
 
 
 @define(slots=False)
@@ -37,21 +44,47 @@ class ProjectContext(KedroContext):
     study: StudyShape = field(init=False)
 
     def __attrs_post_init__(self) -> None:
+        from from_data_to_model.pipeline_registry import build_for
+
         self.study = StudyShape.from_parameters(self.config_loader["parameters"])
-        _latest[:] = [self.study]
+        build_for(self.study)
 
 
-def run_study() -> StudyShape:
-    """The study the run's pipelines are built from: the latest context's, else the one the
-    project's configuration gives (``KEDRO_ENV`` or ``local`` over ``base``)."""
-    if _latest:
-        return _latest[0]
+def configured_study() -> StudyShape:
+    """The study the project's configuration gives, read as a session reads it (for an
+    entry point that makes no context)."""
     from kedro.framework.project import settings
 
     root = find_kedro_project(Path.cwd()) or Path.cwd()
-    loader = OmegaConfigLoader(
+    loader = settings.CONFIG_LOADER_CLASS(
         conf_source=str(root / settings.CONF_SOURCE),
         env=os.environ.get("KEDRO_ENV"),
         **settings.CONFIG_LOADER_ARGS,
     )
     return StudyShape.from_parameters(loader["parameters"])
+
+
+def run_study(catalog: Any) -> StudyShape | None:
+    """The study a run's own parameters give (from its catalog; None: it has none)."""
+    names = [n for n in ("regularization", "evaluation", "tuning") if f"params:{n}" in catalog]
+    if not names:
+        return None
+    return StudyShape.from_parameters({name: catalog.load(f"params:{name}") for name in names})
+
+
+class StudyCheckHooks:
+    """Stop a run whose pipelines were built from another study than its parameters say."""
+
+    @hook_impl
+    def before_pipeline_run(self, catalog: Any) -> None:
+        from from_data_to_model.pipeline_registry import built_for
+
+        built, own = built_for(), run_study(catalog)
+        if None not in (built, own) and built != own:
+            raise StudyMismatchError(
+                f"This run's pipelines were built for another study ({built.describe()}) than "
+                f"its parameters give ({own.describe()}): Kedro builds the pipelines once per "
+                "process, and another session's context has rebuilt them since this one's "
+                "was made. Nothing was run. Create this session again (in a notebook: "
+                "%reload_kedro) and run it before making another."
+            )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from kedro.pipeline import Pipeline
 
-from from_data_to_model.context import run_study
 from from_data_to_model.pipelines import (
     data_ingestion,
     data_processing,
@@ -46,6 +45,36 @@ def study_pipelines(study: StudyShape) -> dict[str, Pipeline]:
     }
 
 
+class _Seam:
+    """The study the project's pipelines are built from: the latest context's (``study``),
+    and the one Kedro's cached pipelines were built from (``built``)."""
+
+    study: StudyShape | None = None
+    built: StudyShape | None = None
+
+
+def build_for(study: StudyShape) -> None:
+    """Build the project's pipelines from ``study`` (``ProjectContext`` calls this): Kedro's
+    cached pipelines are dropped when they were built from another shape."""
+    _Seam.study = study
+    if _Seam.built is not None and _Seam.built != study:
+        from kedro.framework.project import pipelines
+
+        pipelines.configure(__name__)  # Kedro's own reset: the next access builds anew
+        _Seam.built = None
+
+
+def built_for() -> StudyShape | None:
+    """The study Kedro's cached pipelines were built from (None: not built yet)."""
+    return _Seam.built
+
+
 def register_pipelines() -> dict[str, Pipeline]:
-    """Kedro's entry point: the pipelines of the run's study (``context.run_study``)."""
-    return study_pipelines(run_study())
+    """Kedro's entry point: the pipelines of the latest context's study, or, with no
+    context, of the one the configuration gives (``context.configured_study``)."""
+    from from_data_to_model.context import configured_study
+
+    study = _Seam.study or configured_study()
+    pipelines = study_pipelines(study)
+    _Seam.built = study
+    return pipelines

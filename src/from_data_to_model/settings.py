@@ -6,7 +6,7 @@ from pathlib import Path
 
 from kedro.utils import find_kedro_project
 
-from from_data_to_model.context import ProjectContext
+from from_data_to_model.context import ProjectContext, StudyCheckHooks
 from from_data_to_model.hooks import TrainingProgressHooks
 from from_data_to_model.isolation import RunIsolationHooks
 
@@ -15,6 +15,7 @@ from from_data_to_model.isolation import RunIsolationHooks
 warnings.filterwarnings("ignore", message="register_new_resolver", category=UserWarning)
 
 HOOKS = (
+    StudyCheckHooks(),  # a run's pipelines are its own study's
     TrainingProgressHooks(),
     # a run reads back what it wrote, not a concurrent run's newer file; with
     # --only-missing-outputs remakes what is made from every run (added seeds); and never

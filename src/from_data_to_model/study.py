@@ -161,6 +161,14 @@ def _family(name: str, raw: Any, variants: tuple[str, ...]) -> Family:
     return family
 
 
+def _field(block: Any, name: str, default: Any = None) -> Any:
+    """A field of a parameter block, as the config loader gives it (a mapping) or as a run
+    has typed it (a model spec, the evaluation's parameters)."""
+    if isinstance(block, Mapping):
+        return block.get(name, default)
+    return getattr(block, name, default)
+
+
 class StudyShape(BaseModel):
     """Which models the pipelines train: variants × seeds, and the sweeps' points × seeds."""
 
@@ -184,8 +192,8 @@ class StudyShape(BaseModel):
         variants = tuple(study.get("variants") or {})
         if not variants:
             return cls()
-        first = (study.get("defaults") or {}).get("seed", 0)
-        baseline = (parameters.get("evaluation") or {}).get("baseline")
+        first = _field(study.get("defaults"), "seed", 0)
+        baseline = _field(parameters.get("evaluation"), "baseline")
         if baseline not in variants:
             raise ValueError(
                 f"Parameter 'evaluation.baseline': {baseline!r} is not a study variant "
@@ -202,6 +210,14 @@ class StudyShape(BaseModel):
             baseline=baseline,
             families=families,
             tuning_seeds=_seeds(tuning.get("seeds"), TUNING, first) if families else (),
+        )
+
+    def describe(self) -> str:
+        """The shape in a few words: variants, seeds, sweep families."""
+        families = f", sweeps {', '.join(self.families)}" if self.families else ""
+        return (
+            f"variants {', '.join(self.variants) or 'none'}; seeds "
+            f"{', '.join(map(str, self.seeds)) or 'none'}{families}"
         )
 
     def runs(self) -> list[Run]:

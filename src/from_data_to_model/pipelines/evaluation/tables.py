@@ -12,6 +12,7 @@ import pandas as pd
 
 from from_data_to_model.evaluation_spec import Evaluation
 from from_data_to_model.model_spec import spec_paths
+from from_data_to_model.pipelines.modelling.records import record_columns
 from from_data_to_model.stats import compare, describe, seeds_needed
 from from_data_to_model.study import RUN_FIELDS
 
@@ -23,14 +24,6 @@ COMPARED = "model_val_loss"
 # Columns of the runs table that say when and how fast, not what was trained: the only ones
 # two runs of the same study differ in (on one machine, backend and runner).
 RUN_DEPENDENT = ["fit_seconds", "data_loss_seconds", "trained_at"]
-# Documented order of the runs table's first columns (README, "Where the outputs land").
-RUN_COLUMNS = [
-    "variant", "seed", "diagnosis", "test_data_loss", "test_loss", "test_accuracy",
-    "model_val_loss", "model_val_accuracy", "best_val_loss", "final_val_loss",
-    "final_train_loss", "model_train_loss", "final_logged_train_loss", "gap_final",
-    "gap_at_best", "best_epoch", "model_epoch", "epochs_run", "parameter_count", "fit_seconds",
-    "data_loss_seconds", "test_rows",
-]  # fmt: skip
 
 
 def varying_spec_columns(runs: pd.DataFrame) -> list[str]:
@@ -117,11 +110,12 @@ def aggregate_validation(runs: pd.DataFrame, evaluation: Evaluation) -> pd.DataF
 
 def compile_runs_table(validation_runs: pd.DataFrame, test_runs: pd.DataFrame) -> pd.DataFrame:
     """One row per model: its validation summary and its test metrics, joined by identity;
-    the documented columns first, then the spec's fields, then the rest."""
+    the documented columns first (``RunRecord``'s, then ``RunInformation``'s), then the
+    spec's fields, then the rest."""
     keys = ["study", "variant", "seed"]
     test_runs = test_runs.drop(columns=[c for c in RUN_FIELDS if c not in keys])
     runs = validation_runs.merge(test_runs, on=keys, how="left", validate="one_to_one")
-    first = [c for c in RUN_COLUMNS if c in runs]
+    first = [c for c in record_columns() if c in runs]
     spec = [c for c in spec_paths() if c in runs and c not in first]
     rest = [c for c in runs if c not in first + spec and c not in RUN_FIELDS]
     return runs[first + spec + rest + ["namespace"]]

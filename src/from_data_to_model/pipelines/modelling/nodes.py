@@ -15,6 +15,8 @@ from from_data_to_model.machine import machine_information
 from from_data_to_model.model_spec import ModelSpec, ModelSpecChanges, resolve_spec
 from from_data_to_model.study import RUN_FIELDS, Run
 
+from .records import RunInformation
+
 logger = logging.getLogger(__name__)
 
 
@@ -100,6 +102,7 @@ class Training:
         metadata = self.run.fields(spec.seed) | training_metadata(spec, history, len(X_train), fit)
         metadata |= {"parameter_count": int(model.count_params()), **models.runtime()}
         metadata |= machine_information()  # the same seeds give other digits elsewhere
+        RunInformation.model_validate(metadata)  # every field the summary carries is here
         logger.info(
             "Trained %d epochs in %.1f s (model epoch %d, val_loss %.4f)",
             len(history), fit["fit_seconds"], metadata["model_epoch"],

@@ -14,11 +14,7 @@ from from_data_to_model.model_spec import flat_spec
 
 from .diagnosis import diagnose_fit
 from .nodes import identity, learning_curves, lowest_epoch
-
-# Training metadata carried into the summary as it is.
-RUN_INFORMATION = ("parameter_count", "fit_seconds", "data_loss_seconds", "keras_backend",
-                   "backend_version", "keras_version", "trained_at", "processor",
-                   "vector_extensions", "cores")  # fmt: skip
+from .records import RunInformation
 
 
 def history_metrics(history: pd.DataFrame, model_epoch: int) -> dict[str, Any]:
@@ -81,7 +77,7 @@ def summarise_validation(
         **figures,
         "diagnosis": diagnosis,
         "diagnosis_reason": reason,
-        **{key: metadata[key] for key in RUN_INFORMATION},
+        **RunInformation.model_validate(metadata).model_dump(),  # carried as it is
         **spec_columns,
     }
     return summary, learning_curve(history, metadata)
