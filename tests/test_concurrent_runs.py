@@ -11,7 +11,7 @@ import sys
 import numpy as np
 import pytest
 
-from tests.test_interrupt import wait_for
+from tests.processes import wait_for
 
 pytestmark = pytest.mark.slow
 

@@ -7,6 +7,7 @@ import copy
 import functools
 import importlib.util
 import logging
+import operator
 import os
 import re
 import shutil
@@ -39,7 +40,7 @@ from tests.conftest import (
     write_yaml,
 )
 from tests.dask_cluster import SeparateCluster
-from tests.test_interrupt import wait_for
+from tests.processes import wait_for
 
 RUNNER = "--runner=from_data_to_model.runners.DaskRunner"
 TRAIN_OVERFIT = "regularization.overfit.seed_42.train_model"
@@ -357,3 +358,30 @@ def test_killed_worker_stops_the_run_naming_the_node_and_resumes(tiny_project, t
     assert "Skipping" in output and f"Running node {TRAIN_OVERFIT}" in output
     metadata = tiny_project.catalog().load("regularization.overfit.seed_42.training_metadata")
     assert metadata["epochs_run"] == 50
+
+
+def chain() -> tuple[Pipeline, DataCatalog]:
+    """Three nodes in a row, their data in memory: x and y are released after their reader."""
+    pipeline = Pipeline([
+        node(operator.add, ["frame", "params:one"], "x", name="add_one"),
+        node(operator.mul, ["x", "params:two"], "y", name="double"),
+        node(sum, "y", "z", name="total"),
+    ])  # fmt: skip
+    catalog = DataCatalog()
+    catalog["frame"], catalog["params:one"], catalog["params:two"] = np.arange(4.0), 1.0, 2.0
+    return pipeline, catalog
+
+
+@pytest.mark.slow
+def test_in_memory_data_is_released_as_under_the_sequential_runner(local_client):
+    """After their last reader, x and y are released (here and on the cluster); the free
+    output z is the caller's, as Kedro's own runner leaves them."""
+    results = {}
+    for name, runner in (("sequential", SequentialRunner()),
+                         ("dask", DaskRunner(client=local_client))):  # fmt: skip
+        pipeline, catalog = chain()
+        runner.run(pipeline, catalog)
+        results[name] = {ds: catalog.get(ds).exists() for ds in ("x", "y", "z")}
+        assert catalog.load("z") == 20.0  # (0+1 + 1+1 + 2+1 + 3+1) × 2
+    assert results["dask"] == results["sequential"] == {"x": False, "y": False, "z": True}
+    assert not local_client.list_datasets()  # nothing left on the cluster

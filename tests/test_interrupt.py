@@ -5,27 +5,16 @@ from __future__ import annotations
 import contextlib
 import signal
 import subprocess
-import time
 
 import pytest
 from kedro.io import DatasetError
 
 from tests.conftest import VARIANTS, one_seed
+from tests.processes import wait_for
 
 SEEDS = [42]
 
 pytestmark = pytest.mark.slow
-
-
-def wait_for(process: subprocess.Popen, log_path, text: str, timeout: float = 300) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if text in log_path.read_text():
-            return
-        if process.poll() is not None:
-            raise AssertionError(f"run ended before {text!r}:\n{log_path.read_text()[-3000:]}")
-        time.sleep(0.2)
-    raise AssertionError(f"{text!r} not seen within {timeout} s")
 
 
 @contextlib.contextmanager

@@ -1,4 +1,4 @@
-"""The README's notebook commands start a Jupyter server that answers."""
+"""The notebook commands of docs/running.md start a Jupyter server that answers."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from from_data_to_model.model_spec import (
 from from_data_to_model.pipelines.modelling.nodes import Training
 from from_data_to_model.study import REGULARIZATION, Run
 from tests.conftest import VARIANTS, base_parameters
-from tests.test_model_spec import DEFAULTS, spec_of
+from tests.specs import DEFAULTS, spec_of
 
 # A small spec to probe from: every probe below changes one field of it.
 PROBE_BASE = resolve_spec(

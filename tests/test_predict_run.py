@@ -8,18 +8,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from from_data_to_model.datasets.idx_dataset import IMAGES_MAGIC, SPLIT_FILES, read_idx
+from tests.predicting import official_images, predict
 
 pytestmark = pytest.mark.slow
-
-
-def official_images(project, n: int) -> np.ndarray:
-    """The first ``n`` official test images of a project's raw files (n, 28, 28), their
-    border black as in the real ones (the tiny files are noise): they are scored as they are."""
-    images = read_idx(project.raw / "fashion-mnist" / SPLIT_FILES["test"][0], IMAGES_MAGIC)
-    images = images[:n].copy()
-    images[:, [0, -1], :], images[:, :, [0, -1]] = 0, 0
-    return images
 
 
 def write_pngs(images: np.ndarray, folder) -> list[str]:
@@ -59,16 +50,6 @@ def test_predict_scores_pngs_and_houses_and_never_trains(tiny_study_copy, tmp_pa
     valued = catalog.load("predict.housing.predictions")
     expected = catalog.load("housing_promoted_model").predict(houses.to_numpy(np.float32))
     np.testing.assert_allclose(valued["predicted_MedHouseVal"], expected.ravel(), rtol=1e-5)
-
-
-def predict(project, scored: str, **inputs) -> tuple[int, str]:
-    """``kedro run --pipeline=predict --namespaces=predict.<scored>`` on these inputs
-    (``predict_images=…``): its exit code, and its output on one line."""
-    params = ",".join(f"{name}={path}" for name, path in inputs.items())
-    result = project.kedro(
-        "run", "--pipeline=predict", f"--namespaces=predict.{scored}", "--params", params
-    )
-    return result.returncode, " ".join((result.stdout + result.stderr).split())
 
 
 def test_predict_before_any_promotion_says_what_to_run(tiny_project, tmp_path):

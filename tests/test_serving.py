@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from tests.browser import answer, free_port, started
+from tests.predicting import official_images, predict
 from tests.raw_files import idx_bytes
-from tests.test_predict_run import official_images, predict
 
 pytest.importorskip(
     "kedro_mlflow",

@@ -154,3 +154,34 @@ def test_seeds_needed_for_80_percent_power_match_the_textbook(effect, paired, se
 def test_no_effect_no_estimate():
     assert seeds_needed(0.0, 1.0, 0.95, paired=True) is None
     assert seeds_needed(0.001, 1.0, 0.95, paired=True, most=50) is None
+
+
+# The tie rules' conditions, one at a time: the verdict flips when only that condition does.
+@pytest.mark.parametrize(("shift", "tied"), [(0.015, True), (0.05, False)])
+def test_an_interval_tie_needs_an_interval_that_contains_0(shift, tied):
+    """b is a shifted by ``shift``, its spread the same: ±0.0227 for Welch's interval."""
+    evaluation = base_evaluation(difference="welch")
+    a = [0.32, 0.34, 0.33]
+    runs = runs_of({"a": a, "b": [v + shift for v in a]}, "variant", "model_val_loss")
+    table = table_of(runs, "variant", "model_val_loss")
+    assert interval_ties(table, runs, "model_val_loss", evaluation)[0].tolist() == [True, tied]
+
+
+@pytest.mark.parametrize(("gap", "tied"), [(0.0049, True), (0.0051, False)])
+def test_a_one_seed_tie_needs_a_gap_within_the_tolerance(gap, tied):
+    evaluation = base_evaluation(choice={"tie_tolerance": 0.005})
+    runs = runs_of({"a": [0.30], "b": [0.30 + gap]}, "variant", "model_val_loss")
+    table = table_of(runs, "variant", "model_val_loss")
+    assert interval_ties(table, runs, "model_val_loss", evaluation)[0].tolist() == [True, tied]
+
+
+@pytest.mark.parametrize(("shift", "tied"), [(0.005, True), (0.02, False)])
+def test_a_standard_error_tie_needs_a_difference_within_one_error(shift, tied):
+    """b is a shifted by ``shift``: their Welch difference has a standard error of 0.0082."""
+    a = [0.32, 0.34, 0.33]
+    runs = runs_of({"a": a, "b": [v + shift for v in a]}, "value", "loss")
+    table = table_of(runs, "value", "loss")
+    verdict, _ = standard_error_ties(
+        table, runs, "value", "loss", base_evaluation(difference="welch"), tolerance=0.005
+    )
+    assert verdict.tolist() == [True, tied]

@@ -28,9 +28,10 @@ def training_nodes(pipeline: Pipeline) -> list[Node]:
 class TrainingProgressHooks:
     """Say which model starts training, and after each one how far the run has got.
 
-    Counted in the process that started the pipeline (sequential and thread runners).
-    Where nodes run in other processes (a Dask worker, a ParallelRunner child) these
-    hooks say which model starts; the Dask runner's client logs the progress lines.
+    Counted in the process that started the pipeline: after each node there (sequential
+    and thread runners), or as a runner whose nodes run elsewhere tells it of each one
+    (``node_completed``: the Dask runner). Where nodes run in other processes (a Dask
+    worker, a ParallelRunner child) these hooks say which model starts.
     """
 
     def __init__(self) -> None:
@@ -70,5 +71,10 @@ class TrainingProgressHooks:
     @hook_impl
     def after_node_run(self, node: Node) -> None:
         """Log the run's progress over its models."""
-        if TRAINING_TAG in node.tags and self._counting():
+        if self._counting():
+            self.node_completed(node)
+
+    def node_completed(self, node: Node) -> None:
+        """Count a finished node of the run (one that trained a model: a progress line)."""
+        if TRAINING_TAG in node.tags and self._progress is not None:
             logger.info(self._progress.model_done())

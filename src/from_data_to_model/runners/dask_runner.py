@@ -1,12 +1,19 @@
-"""``DaskRunner``: a pipeline's nodes as tasks on a Dask cluster, on Kedro 1.x's public API.
+"""``DaskRunner``: Kedro's own run loop, with a Dask cluster as its executor.
 
-Each node is one Dask task, submitted once the nodes it needs are done, so independent
-trainings run side by side. Persisted datasets are loaded and saved by the worker through
-the node's own catalog entries (shared storage for workers on other machines); in-memory
-outputs travel as the task's result, by Dask, from worker to worker.
+Like Kedro's ``ThreadRunner`` and ``ParallelRunner``, it gives ``AbstractRunner._run`` an
+executor (``client.get_executor()``'s kind, ``NodeExecutor``) and lets Kedro's loop submit
+each node once the nodes it needs are done, log what runs and completes, release datasets
+after their last reader, and suggest how to resume. What it adds:
 
-Kedro API used: ``AbstractRunner``, ``Task``, ``DataCatalog``/``MemoryDataset``,
-``configure_project`` and ``kedro.framework.hooks``' exported ``_create_hook_manager``.
+* **In-memory data crosses workers**: the run's ``MemoryDataset``s become ``ClusterDataset``s,
+  held by the cluster under a key of the run (released as Kedro releases them); the
+  pipeline's free outputs come back to the caller's catalog at the end.
+* **The project on every worker**: configured there, the client's ``MLFLOW_*`` variables
+  given, and a clear error where a worker lacks the package. A node runs on a worker with
+  the project's own hooks (plugins' hooks run on the client), one node at a time.
+* **Errors**: a node's own error keeps its type, with a note naming node and worker; a task
+  that did not finish (its worker died after Dask's retries) is ``NodeFailedOnWorkerError``.
+* **Progress** from the project's one progress hook, told on the client as models finish.
 """
 
 from __future__ import annotations
@@ -15,28 +22,26 @@ import logging
 import os
 import threading
 import uuid
-from collections import Counter
-from dataclasses import dataclass, field
+from concurrent.futures import Executor, Future
 from typing import Any
 
 import dask
-from distributed import Client, LocalCluster, as_completed, get_worker
+from distributed import Client, LocalCluster, get_client, get_worker
 from kedro.framework.hooks import _create_hook_manager
-from kedro.io import DataCatalog, MemoryDataset
+from kedro.io import AbstractDataset, DataCatalog, MemoryDataset
 from kedro.pipeline import Pipeline
 from kedro.pipeline.node import Node
 from kedro.runner import AbstractRunner
 from kedro.runner.task import Task
-from pluggy import PluginManager
 
-from from_data_to_model.hooks import training_nodes
-from from_data_to_model.progress import ModelProgress
+from from_data_to_model.hooks import TrainingProgressHooks
 
 logger = logging.getLogger(__name__)
 
 # Keras keeps its random state per process: a worker with several threads runs one node at
 # a time, so a model trains exactly as it would alone.
 _ONE_NODE_AT_A_TIME = threading.Lock()
+NODE_NOTE = "Raised by node "  # how a node's own error is noted on the worker
 
 
 class SchedulerUnreachableError(ConnectionError):
@@ -52,8 +57,33 @@ class NodeFailedOnWorkerError(RuntimeError):
     node itself raises reaches the caller as it is, with a note naming node and worker.)"""
 
 
-# How a node's own error is noted on the worker, and told apart from the cluster's errors.
-NODE_NOTE = "Raised by node "
+class ClusterDataset(AbstractDataset[Any, Any]):
+    """An in-memory dataset of a Dask run: its data published on the cluster under ``key``,
+    so that the node that reads it may run on another worker than the one that wrote it."""
+
+    def __init__(self, key: str) -> None:
+        self._key = key
+
+    def load(self) -> Any:
+        try:
+            return get_client().get_dataset(self._key).result()
+        except KeyError:
+            raise KeyError(f"{self._key}: no data has been saved yet") from None
+
+    def save(self, data: Any) -> None:
+        client = get_client()
+        (future,) = client.scatter([data])  # one piece of data, whatever its type (a dict
+        client.publish_dataset(future, name=self._key, override=True)  # would scatter apart)
+
+    def _exists(self) -> bool:
+        return self._key in get_client().list_datasets()
+
+    def _release(self) -> None:
+        if self._exists():
+            get_client().unpublish_dataset(self._key)
+
+    def _describe(self) -> dict[str, Any]:
+        return {"key": self._key}
 
 
 def _add_note(error: BaseException, note: str) -> None:
@@ -64,82 +94,74 @@ def _add_note(error: BaseException, note: str) -> None:
         error.__notes__ = [*getattr(error, "__notes__", []), note]
 
 
-def _raised_by_node(error: BaseException) -> bool:
-    """Whether the error is the node's own (noted by ``run_node``), not the cluster's."""
-    return any(note.startswith(NODE_NOTE) for note in getattr(error, "__notes__", ()))
-
-
-@dataclass(frozen=True)
-class WorkerSetup:
-    """What a worker needs to run the project's nodes as ``kedro run`` would."""
-
-    package_name: str
-    logger_levels: dict[str, int] = field(default_factory=dict)
-    # the project's hooks as the client's run set them up (e.g. where MLflow logs)
-    hooks: tuple = ()
-
-
-@dataclass(frozen=True)
-class NodeResult:
-    """A finished node: where it ran, and its in-memory outputs."""
-
-    worker: str
-    outputs: dict[str, Any]
-
-
-def _hook_manager(setup: WorkerSetup) -> PluginManager:
-    """A node's hook manager: the project's own hooks, in the state the client's run gave
-    them (plugins' hooks run on the client)."""
-    _configure_project(setup.package_name)()  # a worker that joined after the run started
-    manager = _create_hook_manager()
-    for hooks in setup.hooks:
-        manager.register(hooks)
-    return manager
-
-
-def _forward_only(logger_levels: dict[str, int]) -> None:
-    """Log at the client's levels, and only through Dask's forwarding (no double lines)."""
-    for name, level in logger_levels.items():
-        forwarded = logging.getLogger(name)
-        forwarded.setLevel(level)
-        forwarded.propagate = False
-        forwarded.disabled = False
-
-
-def run_node(
-    node: Node,
-    catalog: DataCatalog,
-    setup: WorkerSetup,
-    run_id: str | None,
-    is_async: bool,
-    *upstream: NodeResult,
-) -> NodeResult:
-    """Run one node on this worker, its hooks included; return its in-memory outputs.
-
-    ``catalog`` holds the node's own datasets; ``upstream`` the results of the nodes it
-    depends on, whose in-memory outputs become its inputs.
-    """
+def _where() -> str:
     worker = get_worker()
-    where = worker.address if worker.name == worker.address else f"{worker.address} ({worker.name})"
-    hook_manager = _hook_manager(setup)
-    _forward_only(setup.logger_levels)
+    return worker.address if worker.name == worker.address else f"{worker.address} ({worker.name})"
+
+
+def execute_on_worker(task: Task) -> None:
+    """Run one Kedro task on this worker with the project's own hooks; note a node's own
+    error with the node and the worker."""
+    from kedro.framework.project import settings
+
+    manager = _create_hook_manager()
+    for hooks in settings.HOOKS:
+        manager.register(hooks)
+    task.hook_manager, where = manager, _where()
     with _ONE_NODE_AT_A_TIME:
-        logger.info("Running node %s on worker %s", node.name, where)
-        for result in upstream:
-            for name, data in result.outputs.items():
-                if name in node.inputs:
-                    catalog.get(name).save(data)
+        logger.info("Running node %s on worker %s", task.node.name, where)
         try:
-            Task(node, catalog, is_async, hook_manager=hook_manager, run_id=run_id).execute()
+            task.execute()
         except Exception as error:  # reaches the client as it is (Dask pickles it), noted
-            _add_note(error, f"{NODE_NOTE}{node.name} on Dask worker {where}")
+            _add_note(error, f"{NODE_NOTE}{task.node.name} on Dask worker {where}")
             raise
-        outputs = {
-            name: catalog.get(name).load()
-            for name in node.outputs
-            if isinstance(catalog.get(name), MemoryDataset)
-        }
-        return NodeResult(worker=where, outputs=outputs)
+
+
+class NodeExecutor(Executor):
+    """Kedro's tasks as Dask tasks: the futures Kedro's loop waits on complete with the
+    node, or with its error (``NodeFailedOnWorkerError`` for a task that did not finish)."""
+
+    def __init__(self, client: Client, run_key: str, progress: TrainingProgressHooks | None):
+        self._client, self._run_key, self._progress = client, run_key, progress
+        self._running: list = []
+
+    def submit(self, task: Task) -> Future:  # type: ignore[override]
+        node, done = task.node, Future()
+        task.hook_manager = None  # a worker makes its own: hook managers do not pickle
+        future = self._client.submit(
+            execute_on_worker, task, key=f"{node.name}-{self._run_key}", pure=False
+        )
+        self._running.append(future)
+
+        def finished(future: Any) -> None:
+            try:
+                future.result()
+            except Exception as error:
+                done.set_exception(_node_error(node, error))
+                return
+            if self._progress is not None:
+                self._progress.node_completed(node)
+            done.set_result(node)
+
+        future.add_done_callback(finished)
+        return done
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._client.cancel([f for f in self._running if not f.done()])
+
+
+def _node_error(node: Node, error: Exception) -> Exception:
+    """The node's own error as it is, or one that names the node whose worker died."""
+    if any(note.startswith(NODE_NOTE) for note in getattr(error, "__notes__", ())):
+        return error
+    failure = NodeFailedOnWorkerError(
+        f"Node {node.name} did not finish: {type(error).__name__}: {error}. A task whose "
+        f"worker dies is rerun on another, up to the scheduler's "
+        f"'distributed.scheduler.allowed-failures' times. Its outputs were not saved; "
+        f"rerun with --only-missing-outputs to resume."
+    )
+    failure.__cause__ = error
+    return failure
 
 
 def _start_local_cluster(n_workers: int) -> LocalCluster:
@@ -165,9 +187,10 @@ def _start_local_cluster(n_workers: int) -> LocalCluster:
         return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True)
 
 
-def _configure_project(package_name: str):
-    """A setup, pickled by value, that configures the project on a worker; it says what a
-    worker lacks instead (the package, or Kedro).
+def _worker_setup(package_name: str, mlflow: dict[str, str]):
+    """A setup, pickled by value (a worker may lack this package), that configures the
+    project on a worker with the client's ``MLFLOW_*`` variables (and none it lacks); it
+    says what the worker lacks instead (the package, or Kedro).
 
     Configuring a project (re)applies Kedro's logging, which drops handlers: done before
     Dask's log forwarding adds its own, it cannot drop them.
@@ -175,7 +198,11 @@ def _configure_project(package_name: str):
 
     def setup() -> str | None:
         import importlib
+        import os
 
+        for name in [n for n in os.environ if n.startswith("MLFLOW_")]:
+            del os.environ[name]
+        os.environ.update(mlflow)
         try:
             importlib.import_module(package_name)  # configure_project imports lazily
             from kedro.framework.project import PACKAGE_NAME, configure_project
@@ -187,6 +214,15 @@ def _configure_project(package_name: str):
         return None
 
     return setup
+
+
+def _forward_only(logger_levels: dict[str, int]) -> None:
+    """Log at the client's levels, and only through Dask's forwarding (no double lines)."""
+    for name, level in logger_levels.items():
+        forwarded = logging.getLogger(name)
+        forwarded.setLevel(level)
+        forwarded.propagate = False
+        forwarded.disabled = False
 
 
 class DaskRunner(AbstractRunner):
@@ -213,16 +249,15 @@ class DaskRunner(AbstractRunner):
         self._n_workers = self._validate_max_workers(n_workers)
         self._connect_timeout = connect_timeout
         self._client = client
+        self._executor: NodeExecutor | None = None
 
     @property
     def _logger(self) -> logging.Logger:
-        """Kedro's run-level lines (what runs, what ``--only-missing-outputs`` skips) go to
-        Kedro's runner logger, as under its own runners: the client's Kedro log has them."""
+        """Kedro's run-level lines go to Kedro's runner logger, as under its own runners."""
         return logging.getLogger(AbstractRunner.__module__)
 
-    def _get_executor(self, max_workers: int) -> None:
-        """Dask schedules the tasks: no executor of Kedro's."""
-        return None
+    def _get_executor(self, max_workers: int) -> Executor:
+        return self._executor
 
     def _connect(self, pipeline: Pipeline) -> tuple[Client, LocalCluster | None]:
         """A client of the configured scheduler, or of a new local cluster."""
@@ -247,13 +282,13 @@ class DaskRunner(AbstractRunner):
         return Client(cluster), cluster
 
     @staticmethod
-    def _check_workers(client: Client, package_name: str) -> None:
+    def _set_up_workers(client: Client, package_name: str) -> None:
         """Configure the project on every worker; fail before any node runs where one lacks
-        the project's package."""
-        workers = client.scheduler_info()["workers"]
-        if not workers:
+        the project's package; show the workers' log lines here, at this process's levels."""
+        if not client.scheduler_info()["workers"]:
             client.wait_for_workers(1, timeout=60)
-        problems = client.run(_configure_project(package_name))
+        mlflow = {k: v for k, v in os.environ.items() if k.startswith("MLFLOW_")}
+        problems = client.run(_worker_setup(package_name, mlflow))
         missing = {worker: problem for worker, problem in problems.items() if problem}
         if missing:
             lines = "\n".join(f"  {worker}: {problem}" for worker, problem in missing.items())
@@ -262,6 +297,11 @@ class DaskRunner(AbstractRunner):
                 f"'{package_name}':\n{lines}\nInstall the project where those workers run "
                 f"(`pip install from-data-to-model[dask]`, or its wheel from `kedro package`)."
             )
+        levels = {}
+        for name in ("kedro", package_name):
+            client.forward_logging(name)
+            levels[name] = logging.getLogger(name).getEffectiveLevel()
+        client.run(_forward_only, levels)
 
     def _run(
         self,
@@ -270,117 +310,41 @@ class DaskRunner(AbstractRunner):
         hook_manager: Any = None,
         run_id: str | None = None,
     ) -> None:
-        """Submit every node as a task after the tasks it depends on; wait for them all."""
-        from kedro.framework.project import PACKAGE_NAME, settings
+        """Kedro's loop, on the cluster."""
+        from kedro.framework.project import PACKAGE_NAME
 
-        package_name = PACKAGE_NAME or __name__.split(".")[0]
         client, cluster = self._connect(pipeline)
+        run_key = uuid.uuid4().hex[:8]
+        in_memory = [  # what nodes write in memory (an input given in memory stays as it is)
+            name for name in sorted(pipeline.all_outputs())
+            if type(catalog.get(name)) is MemoryDataset
+        ]  # fmt: skip
         try:
             if client.dashboard_link and "dashboard" in client.scheduler_info()["services"]:
                 logger.info("Dask dashboard: %s", client.dashboard_link)
-            self._check_workers(client, package_name)
-            levels = self._forward_logging(client, package_name)
-            setup = WorkerSetup(package_name, levels, tuple(settings.HOOKS))
-            self._submit_and_wait(client, pipeline, catalog, setup, run_id)
+            self._set_up_workers(client, PACKAGE_NAME or __name__.split(".")[0])
+            plugins = hook_manager.get_plugins() or ()  # Kedro's null manager has none
+            progress = next((p for p in plugins if isinstance(p, TrainingProgressHooks)), None)
+            self._executor = NodeExecutor(client, run_key, progress)
+            with client.as_current():  # the cluster data's client here, whichever is default
+                for name in in_memory:
+                    catalog[name] = ClusterDataset(f"{run_key}-{name}")
+                try:
+                    super()._run(pipeline, catalog, hook_manager, run_id)
+                finally:
+                    self._bring_back(catalog, in_memory, pipeline.outputs())
         finally:
+            self._executor = None
             if cluster is not None:
                 client.close()
                 cluster.close()
 
     @staticmethod
-    def _forward_logging(client: Client, package_name: str) -> dict[str, int]:
-        """Show the workers' log lines here, at this process's levels."""
-        levels = {}
-        for name in ("kedro", package_name):
-            client.forward_logging(name)
-            levels[name] = logging.getLogger(name).getEffectiveLevel()
-        return levels
-
-    def _submit_and_wait(
-        self,
-        client: Client,
-        pipeline: Pipeline,
-        catalog: DataCatalog,
-        setup: WorkerSetup,
-        run_id: str | None,
-    ) -> None:
-        """Submit each node once the nodes it depends on are done; wait for them all.
-
-        A node's task receives only the results of the nodes whose in-memory outputs it
-        reads: a worker that dies after finishing others' nodes costs no rerun of them.
-        """
-        in_memory = {
-            name
-            for node in pipeline.nodes
-            for name in node.outputs
-            if isinstance(catalog.get(name), MemoryDataset)
-        }
-        dependencies, free_outputs = pipeline.node_dependencies, pipeline.outputs()
-        feeds = {  # the upstream nodes whose in-memory outputs each node reads
-            node: [n for n in dependencies[node] if in_memory & set(node.inputs) & set(n.outputs)]
-            for node in pipeline.nodes
-        }
-        readers = Counter(upstream for node in pipeline.nodes for upstream in feeds[node])
-        run_key = uuid.uuid4().hex[:8]
-        training = set(training_nodes(pipeline))
-        progress = ModelProgress(len(training))
-        todo, done, results, running, nodes_of = set(pipeline.nodes), set(), {}, as_completed(), {}
-
-        def submit(node: Node) -> None:
-            node_catalog = DataCatalog(
-                datasets={name: catalog.get(name) for name in (*node.inputs, *node.outputs)}
-            )
-            future = client.submit(
-                run_node, node, node_catalog, setup, run_id, self._is_async,
-                *(results[upstream] for upstream in feeds[node]),
-                key=f"{node.name}-{run_key}", pure=False,
-            )  # fmt: skip
-            nodes_of[future.key] = node
-            running.add(future)
-
-        try:
-            while todo or not running.is_empty():
-                ready = [n for n in pipeline.nodes if n in todo and dependencies[n] <= done]
-                for node in ready:
-                    todo.discard(node)
-                    submit(node)
-                future = next(running)
-                node = nodes_of[future.key]
-                try:
-                    result: NodeResult = future.result()
-                except Exception as error:
-                    self._suggest_resume_scenario(pipeline, done, catalog)
-                    failure = self._node_error(node, error)
-                    if failure is error:
-                        raise
-                    raise failure from error
-                if readers[node]:
-                    results[node] = future  # Dask keeps the data while a reader may need it
-                for upstream in feeds[node]:
-                    readers[upstream] -= 1
-                    if not readers[upstream]:
-                        del results[upstream]  # ... and drops it after the last
-                for name in free_outputs & set(result.outputs):
-                    catalog.save(name, result.outputs[name])
-                done.add(node)
-                logger.info(
-                    "Completed node %s on worker %s (%d of %d)",
-                    node.name, result.worker, len(done), len(pipeline.nodes),
-                )  # fmt: skip
-                if node in training:
-                    logger.info(progress.model_done())
-        except BaseException:
-            client.cancel(list(running.futures))
-            raise
-
-    @staticmethod
-    def _node_error(node: Node, error: Exception) -> Exception:
-        """The node's own error as it is, or one that names the node whose worker died."""
-        if _raised_by_node(error):
-            return error
-        return NodeFailedOnWorkerError(
-            f"Node {node.name} did not finish: {type(error).__name__}: {error}. A task whose "
-            f"worker dies is rerun on another, up to the scheduler's "
-            f"'distributed.scheduler.allowed-failures' times. Its outputs were not saved; "
-            f"rerun with --only-missing-outputs to resume."
-        )
+    def _bring_back(catalog: DataCatalog, in_memory: list[str], outputs: set[str]) -> None:
+        """The run's in-memory data back in memory here: its free outputs with their data
+        (the caller's to load), the rest released, as Kedro's runners leave them."""
+        for name in in_memory:
+            cluster_data, catalog[name] = catalog.get(name), MemoryDataset()
+            if name in outputs and cluster_data.exists():
+                catalog.save(name, cluster_data.load())
+            cluster_data.release()

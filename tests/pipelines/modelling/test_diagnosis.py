@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from from_data_to_model.pipelines.modelling.diagnosis import (
@@ -45,3 +46,35 @@ def test_thresholds_come_from_parameters():
         update={"underfit_min_train_loss": 0.1, "underfit_max_relative_gap": 0.5}
     )
     assert diagnose_fit(good_fit(), 6, strict)[0] == UNDERFIT
+
+
+def curve(train: list[float], val: list[float]) -> pd.DataFrame:
+    return pd.DataFrame({"epoch": range(1, len(val) + 1), "loss": train, "val_loss": val})
+
+
+# Each rule's conditions, one at a time: the verdict flips when only that condition does.
+FALLING = [0.30, 0.20, 0.10]
+
+
+@pytest.mark.parametrize(
+    ("train", "val", "expected"),
+    [
+        (FALLING, [0.40, 0.30, 0.33], OVERFIT),  # rose 10 % (> 5 %) while training fell
+        (FALLING, [0.40, 0.30, 0.31], GOOD_FIT),  # rose 3.3 %: the rise condition fails
+        ([0.30, 0.20, 0.25], [0.40, 0.30, 0.33], GOOD_FIT),  # training rose: the other fails
+    ],
+)
+def test_over_fitting_needs_both_a_rise_and_a_falling_training_loss(train, val, expected):
+    assert diagnose_fit(curve(train, val), 3, THRESHOLDS)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("train", "val", "expected"),
+    [
+        ([0.50, 0.45, 0.40], [0.50, 0.45, 0.42], UNDERFIT),  # 0.40 ≥ 0.33, gap 5 % ≤ 15 %
+        ([0.30, 0.25, 0.20], [0.30, 0.25, 0.21], GOOD_FIT),  # training loss below 0.33
+        ([0.50, 0.45, 0.40], [0.60, 0.55, 0.50], GOOD_FIT),  # gap 20 % of val (> 15 %)
+    ],
+)
+def test_under_fitting_needs_both_a_high_training_loss_and_a_small_gap(train, val, expected):
+    assert diagnose_fit(curve(train, val), 3, THRESHOLDS)[0] == expected

@@ -151,7 +151,7 @@ def _comparisons_section(
         f"The difference in validation loss, variant minus original, with {method(evaluation)}"
         "; r is the Pearson correlation of the two variants' seeds (seed k with seed k): "
         "near 0, pairing would buy nothing but lose half the degrees of freedom "
-        '(README, "How sure is each comparison?").',
+        "(docs/statistics.md).",
         "",
         *[
             f"- **{r.variant}**: {r.comparison}{_correlation(r, evaluation.baseline)}."
