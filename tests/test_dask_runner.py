@@ -194,6 +194,7 @@ def test_only_missing_outputs_says_what_it_skips(runner, local_client, tmp_path,
     lines = {r.getMessage(): r.name for r in caplog.records if r.name.startswith("kedro.runner")}
     assert f"Skipping 1 nodes with existing outputs: {first}" in lines
     assert "Running 1 out of 2 nodes" in lines
+    assert any(line.startswith("Using synchronous mode for loading and saving") for line in lines)
     assert (tmp_path / "scaler.pkl").exists()
     assert (tmp_path / "features.csv").stat().st_mtime_ns == written  # not run again
     if runner == "dask":

@@ -313,6 +313,12 @@ class DaskRunner(AbstractRunner):
         """Kedro's loop, on the cluster."""
         from kedro.framework.project import PACKAGE_NAME
 
+        if not self._is_async:  # the line Kedro's own runners write
+            self._logger.info(
+                "Using synchronous mode for loading and saving data. Use the --async flag "
+                "for potential performance gains. https://docs.kedro.org/en/stable/build/"
+                "run_a_pipeline/#load-and-save-asynchronously"
+            )
         client, cluster = self._connect(pipeline)
         run_key = uuid.uuid4().hex[:8]
         in_memory = [  # what nodes write in memory (an input given in memory stays as it is)
