@@ -72,14 +72,13 @@ def test_each_image_gets_its_class_probability_and_top_three():
 def test_the_contact_sheet_of_10000_images_shows_a_sample_and_says_so():
     rng = np.random.default_rng(0)
     images = {"pixels": rng.integers(0, 256, (10000, 784)).astype(np.float32)}
-    table = pd.DataFrame({"file": [f"image {i}" for i in range(10000)], "class": "a",
-                          "probability": 0.5})  # fmt: skip
+    names = [f"t10k-images-idx3-ubyte.gz[{i}]" for i in range(10000)]  # as an IDX file's
+    table = pd.DataFrame({"file": names, "class": "a", "probability": 0.5})
     sheet = draw_contact_sheet(images, table, SHEET)
     shown = [ax for ax in sheet.axes if ax.images]
     assert len(shown) == 64
-    assert shown[0].get_title().startswith("image 0\n") and shown[-1].get_title().startswith(
-        "image 9999\n"
-    )
+    assert shown[0].get_title() == "…-idx3-ubyte.gz[0]\na 50%"  # the index stays in view
+    assert shown[-1].get_title() == "…x3-ubyte.gz[9999]\na 50%"
     assert sheet.get_suptitle() == (
         "64 of 10000 scored images, evenly spaced (every 156th); the predictions table has them all"
     )

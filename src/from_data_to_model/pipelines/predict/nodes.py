@@ -89,6 +89,11 @@ def predict_classes(model: Any, images: dict[str, Any], promotion: Promotion) ->
     return predictions
 
 
+def _tail(name: str, width: int = 18) -> str:
+    """A name that fits a title: its end, where an IDX image's index is (``…gz[4992]``)."""
+    return name if len(name) <= width else "…" + name[1 - width :]
+
+
 def draw_contact_sheet(
     images: dict[str, Any], predictions: pd.DataFrame, sheet: dict[str, Any]
 ) -> Figure:
@@ -101,7 +106,7 @@ def draw_contact_sheet(
     shown = shown.astype(int) if len(predictions) > sheet["max_images"] else slice(None)
     sample = predictions.iloc[shown]
     titles = [
-        f"{file[:18]}\n{label} {probability:.0%}"
+        f"{_tail(file)}\n{label} {probability:.0%}"
         for file, label, probability in sample[["file", "class", "probability"]].itertuples(
             index=False
         )
