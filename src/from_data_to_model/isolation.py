@@ -132,7 +132,9 @@ class RunIsolationHooks:
         """Record this run; stop it if a live run uses the same data from other parameters."""
         from kedro.framework.project import pipelines
 
-        project = sum(pipelines.values(), pipeline)
+        # the nodes that make shared data are the default pipeline's (tuning and predict only
+        # read it); plus this run's own, for a pipeline the registry does not hold
+        project = pipelines.get("__default__", Pipeline([])) + pipeline
         shared, shaping = shared_data(project, catalog), shaping_parameters(project, catalog)
         mine = {
             "pid": os.getpid(),
