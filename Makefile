@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 OFFLINE_DATA ?=
-PIPELINE ?= regularization
+PIPELINE ?=
 # The exact versions the test suite passes with, for Python 3.10-3.13: every install uses them.
 LOCK := requirements.lock
 EXTRAS := dev,jax,dask,mlflow
@@ -41,7 +41,7 @@ else
 endif
 
 study: setup raw-data
-	$(BIN)/kedro run --pipeline=$(PIPELINE)
+	$(BIN)/kedro run $(if $(PIPELINE),--pipeline=$(PIPELINE))
 
 # Two test processes (pytest-xdist), a test file each at a time: a file's fixtures are made once.
 test: setup raw-data

@@ -52,6 +52,11 @@ TINY_PARAMETERS: dict = {
         "variants": {"underfit": {"epochs": 2, "batch_size": 64}},
     },
     "housing": {"overrides": {"epochs": 2, "batch_size": 16}},
+    "final": {
+        "members": 2,
+        "tuned": {"changes": {"epochs": 3, "early_stopping": {"patience": 1}}},
+        "bootstrap": {"resamples": 50},
+    },
     # the base families cut to one tiny value each, and two of the tests' own
     "tuning": {
         "seeds": [1, 2],

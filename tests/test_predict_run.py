@@ -33,7 +33,10 @@ def test_predict_scores_pngs_and_houses_and_never_trains(tiny_study_copy, tmp_pa
     )  # fmt: skip
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
-    assert "Training" not in output and "Scored 6 images with regularization." in output
+    assert (
+        "Training" not in output
+        and "Scored 6 images with final.refit (an ensemble of 2, temperature" in output
+    )
     catalog = project.catalog()
     predictions = catalog.load("predict.fashion_mnist.predictions")
     assert predictions["file"].tolist() == names and not predictions["inverted"].any()
@@ -73,3 +76,27 @@ def test_a_bad_housing_csv_stops_before_anything_is_written(tiny_study_copy, tmp
     assert "Housing CSV: missing column(s) AveRooms, AveBedrms, Population" in output
     assert "unexpected column(s) Rooms" in output
     assert sorted(written.iterdir()) == before  # no new version, whole or partial
+
+
+def test_predict_scores_the_official_sizes_10000_images_and_draws_a_sample(
+    tiny_study_copy, tmp_path
+):
+    """The README's own example, at its size: 10000 images, every one scored by the final
+    model, the contact sheet a titled sample of them (timings: benchmarks/predict_at_size.py)."""
+    import gzip
+
+    from tests.raw_files import idx_bytes
+
+    rng = np.random.default_rng(3)
+    images = rng.integers(0, 256, size=(10000, 28, 28), dtype=np.uint8)
+    images[:, [0, -1], :], images[:, :, [0, -1]] = 0, 0  # a dark border, as the real ones
+    (tmp_path / "big.idx.gz").write_bytes(gzip.compress(idx_bytes(images)))
+    returncode, output = predict(
+        tiny_study_copy, "fashion_mnist", predict_images=tmp_path / "big.idx.gz"
+    )
+    assert returncode == 0, output
+    assert "Scored 10000 images with final.refit" in output
+    predictions = tiny_study_copy.catalog().load("predict.fashion_mnist.predictions")
+    assert len(predictions) == 10000 and predictions["file"].is_unique
+    sheet = tiny_study_copy.root / "data/08_reporting/predict/fashion_mnist.contact_sheet.png"
+    assert matplotlib.image.imread(sheet).shape[0] < 2000  # 64 of them, not 10000

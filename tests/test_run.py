@@ -38,9 +38,16 @@ def test_default_run_writes_every_output(tiny_study):
     assert "## Results on the test split (90 rows)" in catalog.load("regularization.report")
     assert catalog.load("housing.training_metadata")["train_rows"] == 44  # floor(56 * 0.8)
     assert "test MSE on 24 rows" in catalog.load("housing.report")
+    assert catalog.load("fashion_mnist_study_promotion").variant == choice["variant"]
+    # the model in use is the final stage's: an ensemble of 2 refit members, calibrated
     promotion = catalog.load("fashion_mnist_promotion")
-    assert promotion.variant == choice["variant"]
-    assert catalog.load("fashion_mnist_promoted_model").input_shape == (None, 784)
+    assert promotion.study == "final" and promotion.members == [
+        f"final.refit.seed_{s}" for s in SEEDS
+    ]
+    model = catalog.load("fashion_mnist_promoted_model")
+    assert model.input_shape == (None, 784)
+    assert model.get_layer("temperature").temperature == promotion.temperature
+    assert "## The official test set" in catalog.load("final.report")
     assert catalog.load("regularization.official_check")["images"] == 60
     assert catalog.load("housing_promoted_model").input_shape == (None, 8)
     reporting = tiny_study.root / "data" / "08_reporting"
@@ -143,6 +150,6 @@ def test_added_seeds_train_alone_and_the_report_is_remade_from_all(tiny_study_co
     assert (catalog.load("regularization.report_table")["seeds"] == 3).all()
     assert len(catalog.load("regularization.runs_table")) == 3 * len(VARIANTS)
     assert "- seeds: 42, 43, 44" in catalog.load("regularization.report")
-    assert catalog.load("fashion_mnist_promotion").reason.startswith(
+    assert catalog.load("fashion_mnist_study_promotion").reason.startswith(
         f"of {catalog.load('regularization.model_choice')['variant']}'s 3 seeds"
     )

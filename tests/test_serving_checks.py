@@ -46,3 +46,16 @@ def test_good_requests_pass_as_float32_rows():
     assert edges.min() == 0 and edges.max() == 255  # both ends of the range are pixels
     houses = served(housing_promotion())._rows([[8.3, -41.0]])  # no range: any number
     assert houses.tolist() == [[pytest.approx(8.3), -41.0]]
+
+
+def test_a_house_no_house_can_be_is_refused_by_row_and_feature():
+    promotion = housing_promotion()
+    possible = {"MedInc": (0.0, None), "HouseAge": (0.0, 200.0)}
+    promotion = promotion.model_copy(
+        update={"inputs": promotion.inputs.model_copy(update={"possible": possible})}
+    )
+    assert served(promotion)._rows([[8.3, 41.0]]).shape == (1, 2)
+    with pytest.raises(MlflowException, match=r"Row 2, MedInc is -3, which no house can have"):
+        served(promotion)._rows([[8.3, 41.0], [-3.0, 41.0]])
+    with pytest.raises(MlflowException, match=r"HouseAge is 500, .*possible: 0 to 200"):
+        served(promotion)._rows([[8.3, 500.0]])

@@ -95,3 +95,28 @@ def test_a_run_carries_its_identity_and_changes():
         "namespace": "tuning.dropout.v0p3.seed_3",
     }  # fmt: skip
     assert Run("housing", "housing").changes() == {}
+
+
+def test_the_final_stage_takes_the_first_seeds_as_its_members():
+    assert StudyShape.from_parameters(base_parameters()).final_seeds == (42, 43, 44)
+    parameters = base_parameters()
+    parameters["final"]["members"] = 2
+    assert StudyShape.from_parameters(parameters).final_seeds == (42, 43)
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"members": 0}, "'final.members' must be a whole number from 1 to 3"),
+        ({"members": 4}, "got 4. Train more seeds"),
+        ({"tuned": {"variant": "nope", "families": []}}, "'final.tuned.variant': 'nope'"),
+        ({"tuned": {"variant": "dropout", "families": ["width"]}}, "['width'] are no tuning"),
+    ],
+)
+def test_a_final_stage_the_study_cannot_make_is_named_not_built(change, problem):
+    """The study alone still runs (FinalStageChecks stops a run of the final stage)."""
+    parameters = base_parameters()
+    parameters["final"] |= change
+    study = StudyShape.from_parameters(parameters)
+    assert study.final_seeds == () and problem in study.final_problem
+    assert study.runs()  # the study itself is whole

@@ -123,6 +123,7 @@ def test_study_run_has_a_child_run_per_model_and_the_report(tiny_study):
     study = parents["__default__"]  # kedro run: every pipeline
     seeds = [42, 43]
     expected = {f"regularization.{v}.seed_{s}" for v in VARIANTS for s in seeds} | {"housing"}
+    expected |= {f"final.{part}.seed_{s}" for part in ("tuned", "refit") for s in seeds}
     models = children(client, study)  # the default pipeline's sweep points, and the rest:
     assert {ns for ns in models if not ns.startswith("tuning.")} == expected
     assert study.data.tags["models"] == str(len(models))
@@ -144,14 +145,18 @@ def test_study_run_has_a_child_run_per_model_and_the_report(tiny_study):
         "regularization/learning_curves",
         "regularization/validation_loss_vs_original",
     }
+    final = {a.path for a in client.list_artifacts(study.info.run_id, "final")}
+    assert {f"final/{name}" for name in ("report.md", "candidates_table.csv",
+            "official_table.csv", "reliability.png")} <= final  # fmt: skip
     # the promoted models, registered to be served: the champion is the promoted run
-    for served, promotion in (("fashion_mnist", "fashion_mnist_promotion"),
-                              ("housing", "housing_promotion")):  # fmt: skip
+    for served in ("fashion_mnist", "fashion_mnist_study", "housing"):
         champion = client.get_model_version_by_alias(f"from_data_to_model.{served}", "champion")
         assert champion.run_id == study.info.run_id
-        expected = tiny_study.catalog().load(promotion)
+        expected = tiny_study.catalog().load(f"{served}_promotion")
         assert champion.tags["namespace"] == expected.namespace
-        assert champion.tags["seed"] == str(expected.seed)
+        assert champion.tags.get("seed") == (None if expected.seed is None else str(expected.seed))
+    final = client.get_model_version_by_alias("from_data_to_model.fashion_mnist", "champion")
+    assert final.tags["members"] == "final.refit.seed_42, final.refit.seed_43"
     curves = client.list_artifacts(study.info.run_id, "regularization/learning_curves")
     assert {f"regularization/learning_curves/{v}.png" for v in VARIANTS} == {a.path for a in curves}
     # a sweep: one child per value and seed, the swept field among its parameters

@@ -35,7 +35,9 @@ def test_build_holds_one_training_node_per_configured_variant(viz_build):
         for n in tasks
         if "training" in n["tags"] and not n["full_name"].startswith("tuning.")
     }
-    assert {f"{r}.train_model" for r in runs} | {"housing.train_model"} == training
+    final = {f"final.tuned.seed_{s}.train_model" for s in (42, 43, 44)}
+    final |= {f"final.refit.seed_{s}.refit_model" for s in (42, 43, 44)}
+    assert {f"{r}.train_model" for r in runs} | {"housing.train_model"} | final == training
     per_pipeline = json.loads((viz_build / "api" / "pipelines" / "regularization").read_text())
     regularization = {n["full_name"] for n in per_pipeline["nodes"] if n["type"] == "task"}
     assert {f"{r}.train_model" for r in runs} <= regularization

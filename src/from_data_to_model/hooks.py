@@ -1,5 +1,5 @@
-"""Project hooks: report training progress (run isolation: ``isolation.py``; tracking:
-``tracking.py``).
+"""Project hooks: report training progress, check the final stage's inputs (run
+isolation: ``isolation.py``; tracking: ``tracking.py``).
 
 Read by every ``kedro`` command (through ``settings.py``): nothing here imports Keras.
 """
@@ -78,3 +78,18 @@ class TrainingProgressHooks:
         """Count a finished node of the run (one that trained a model: a progress line)."""
         if TRAINING_TAG in node.tags and self._progress is not None:
             logger.info(self._progress.model_done())
+
+
+class FinalStageChecks:
+    """Before any model trains, stop a run whose final stage could not finish: a settled
+    value it cannot use, a model file it reads that is missing or damaged
+    (``pipelines/final/checks.py``). Nothing is promoted, so nothing promoted before is
+    touched."""
+
+    @hook_impl
+    def before_pipeline_run(
+        self, pipeline: Pipeline, catalog: Any, run_params: dict[str, Any]
+    ) -> None:
+        from from_data_to_model.pipelines.final.checks import check_final_stage
+
+        check_final_stage(pipeline, catalog, run_params)

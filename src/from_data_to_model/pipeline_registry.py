@@ -8,6 +8,7 @@ from from_data_to_model.pipelines import (
     data_ingestion,
     data_processing,
     evaluation,
+    final,
     housing,
     modelling,
     predict,
@@ -22,8 +23,10 @@ def study_pipelines(study: StudyShape) -> dict[str, Pipeline]:
     ``data_ingestion`` and ``data_processing`` prepare both datasets; ``housing`` and
     ``regularization`` are the two parts of the study, each from its raw data to its
     report; ``training`` and ``evaluation`` are the study's two halves on their own;
-    ``tuning`` sweeps the regularizers' strengths, ``predict`` scores new data with the
-    promoted models; both run only when named. ``__default__`` is every other pipeline.
+    ``final`` makes the model in use from the study's choice and the tuning's settled
+    values. ``tuning`` (the regularizers' strengths swept) and ``predict`` (new data
+    scored with the promoted models) run only when named; ``__default__`` is every other
+    pipeline.
     """
     ingestion, processing = data_ingestion.create_pipeline(), data_processing.create_pipeline()
     data = ingestion + processing
@@ -32,6 +35,7 @@ def study_pipelines(study: StudyShape) -> dict[str, Pipeline]:
     evaluating = (models - training) + evaluation.create_pipeline(study)
     housing_part = data.only_nodes_with_tags("housing") + housing.create_pipeline()
     regularization = data.only_nodes_with_tags("fashion_mnist") + training + evaluating
+    final_stage = final.create_pipeline(study)
     return {
         "data_ingestion": ingestion,
         "data_processing": processing,
@@ -39,9 +43,10 @@ def study_pipelines(study: StudyShape) -> dict[str, Pipeline]:
         "regularization": regularization,
         "training": training,
         "evaluation": evaluating,
+        "final": final_stage,
         "tuning": tuning.create_pipeline(study),
         "predict": predict.create_pipeline(),
-        "__default__": housing_part + regularization,
+        "__default__": housing_part + regularization + final_stage,
     }
 
 

@@ -53,6 +53,29 @@ class Inputs(BaseModel):
     layout: str  # in words, for a person and for the served model's error messages
     features: list[str] | None = None  # the columns of a row, by name, where they have names
     range: tuple[float, float] | None = None  # the values' range, where it is fixed (pixels)
+    # per named feature, the values it can have at all (None: no bound on that side)
+    possible: dict[str, tuple[float | None, float | None]] | None = None
+
+    def impossible(self, rows: np.ndarray) -> str | None:
+        """The first value no row can have (a negative population, a latitude beyond 90),
+        named by row and feature, and the feature's possible values; None if there is none."""
+        for column, name in enumerate(self.features or []):
+            low, high = (self.possible or {}).get(name, (None, None))
+            values = rows[:, column]
+            outside = np.zeros(len(values), bool)
+            if low is not None:
+                outside |= values < low
+            if high is not None:
+                outside |= values > high
+            if outside.any():
+                row = int(np.argmax(outside))
+                bounds = f"{'-inf' if low is None else f'{low:g}'} to "
+                bounds += "inf" if high is None else f"{high:g}"
+                return (
+                    f"row {row + 1}, {name} is {values[row]:g}, which no house can have "
+                    f"(possible: {bounds}). Send raw values in the training data's units."
+                )
+        return None
 
 
 class Outputs(BaseModel):
@@ -75,14 +98,17 @@ class Promotion(BaseModel):
     served: str  # fashion_mnist, housing: the datasets' and the served model's name
     study: str
     variant: str
-    seed: int
-    namespace: str  # the run whose model was promoted
+    seed: int | None  # None: an ensemble (its members' seeds are in ``members``)
+    namespace: str  # the run whose model was promoted (an ensemble's: its stage's)
     model_val_loss: float
     trained_at: str
     promoted_at: str
     reason: str
     inputs: Inputs
     outputs: Outputs
+    members: list[str] = []  # an ensemble's: the namespaces of its networks
+    temperature: float | None = None  # the temperature scaling inside the model, if any
+    trained_on: str | None = None  # in words, where it is not the study's training split
 
     @model_validator(mode="before")
     @classmethod
@@ -116,6 +142,14 @@ class Promotion(BaseModel):
         return self.kind == CLASSIFIER
 
     @property
+    def described(self) -> str:
+        """Which model it is, in a few words: its run, or an ensemble's stage and size."""
+        if not self.members:
+            return self.namespace
+        calibrated = f", temperature {self.temperature:.3f}" if self.temperature else ""
+        return f"{self.namespace} (an ensemble of {len(self.members)}{calibrated})"
+
+    @property
     def model_dataset(self) -> str:
         return model_dataset(self.served)
 
@@ -126,8 +160,9 @@ class Promotion(BaseModel):
 
     def run_tags(self) -> dict[str, str]:
         """The run it came from, as tags of a registered model version."""
-        fields = ("variant", "seed", "namespace", "model_val_loss", "trained_at")
-        return {key: str(getattr(self, key)) for key in fields}
+        fields = ("variant", "seed", "namespace", "model_val_loss", "trained_at", "temperature")
+        tags = {key: str(getattr(self, key)) for key in fields if getattr(self, key) is not None}
+        return tags | ({"members": ", ".join(self.members)} if self.members else {})
 
 
 def promotion_record(

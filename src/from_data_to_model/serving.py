@@ -32,6 +32,8 @@ class PromotedModel(mlflow.pyfunc.PythonModel):
     def load_context(self, context: Any) -> None:
         import keras
 
+        import from_data_to_model.ensemble  # noqa: F401 (registers the final model's layer)
+
         self.model = keras.saving.load_model(context.artifacts["model"])
         with open(context.artifacts["promotion"]) as record:
             self.promotion = Promotion.model_validate(json.load(record))
@@ -60,6 +62,8 @@ class PromotedModel(mlflow.pyfunc.PythonModel):
                     f"Pixel values must lie in [{low:g}, {high:g}]; got {rows.min():g} to "
                     f"{rows.max():g}. Send raw pixels, not standardized ones."
                 )
+        if problem := inputs.impossible(rows):
+            raise bad_request(problem[0].upper() + problem[1:])
         return rows
 
     def predict(self, context: Any, model_input: Any, params: dict | None = None) -> pd.DataFrame:

@@ -7,7 +7,7 @@ from pathlib import Path
 from kedro.utils import find_kedro_project
 
 from from_data_to_model.context import ProjectContext, StudyCheckHooks
-from from_data_to_model.hooks import TrainingProgressHooks
+from from_data_to_model.hooks import FinalStageChecks, TrainingProgressHooks
 from from_data_to_model.isolation import RunIsolationHooks
 
 # Kedro 1.x calls an OmegaConf API that OmegaConf 2.4 deprecates; the warning is
@@ -17,6 +17,7 @@ warnings.filterwarnings("ignore", message="register_new_resolver", category=User
 HOOKS = (
     StudyCheckHooks(),  # a run's pipelines are its own study's
     TrainingProgressHooks(),
+    FinalStageChecks(),  # the final stage's settled values and model files, before training
     # a run reads back what it wrote, not a concurrent run's newer file; with
     # --only-missing-outputs remakes what is made from every run (added seeds); and never
     # shares unversioned data with a live run of other parameters

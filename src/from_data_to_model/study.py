@@ -35,6 +35,7 @@ from from_data_to_model.model_spec import nested, setting
 
 # The studies: each is the namespace of its models and of its reports.
 HOUSING, REGULARIZATION, TUNING = "housing", "regularization", "tuning"
+FINAL = "final"  # the final stage, after the study's choice
 # Node tags: what a node does, for `--tags` and for the project's hooks.
 TRAINING_TAG = "training"  # trains one model
 EVALUATION_TAG = "evaluation"  # reads trained models or their histories
@@ -161,6 +162,41 @@ def _family(name: str, raw: Any, variants: tuple[str, ...]) -> Family:
     return family
 
 
+def _final_seeds(
+    final: Any, seeds: tuple[int, ...], variants: tuple[str, ...], families: Mapping[str, Any]
+) -> tuple[tuple[int, ...], str | None]:
+    """The final stage's members: the study's first ``final.members`` seeds (none: no final
+    stage configured), or none and why, naming the parameter: a member count below 1 or
+    above the seeds the study trains, a tuned design on no study variant, a family the
+    tuning lacks. ``FinalStageChecks`` stops a run of the final stage with it, before any
+    node; a run of the study alone (fewer seeds, no tuning) is not stopped.
+    """
+    if not final:
+        return (), None
+    tuned = _field(final, "tuned") or {}
+    if (variant := _field(tuned, "variant")) not in variants:
+        return (), (
+            f"Parameter 'final.tuned.variant': {variant!r} is not a study variant "
+            f"(have {list(variants)})."
+        )
+    unknown = [f for f in _field(tuned, "families") or [] if f not in families]
+    if unknown:
+        return (), (
+            f"Parameter 'final.tuned.families': {unknown} are no tuning family (have "
+            f"{list(families)}, tuning.families)."
+        )
+    members = _field(final, "members")
+    if isinstance(members, bool) or not isinstance(members, int) or not 1 <= members <= len(seeds):
+        return (), (
+            f"Parameter 'final.members' must be a whole number from 1 to {len(seeds)}, the "
+            f"seeds the study trains (regularization.seeds: {list(seeds)}): each member of "
+            f"an ensemble is one of those seeds; got {members!r}. Train more seeds "
+            f"(--params regularization.seeds=<n>), ask for fewer members (--params "
+            f"final.members=<n>), or run the study alone (--pipeline=regularization)."
+        )
+    return seeds[:members], None
+
+
 def _field(block: Any, name: str, default: Any = None) -> Any:
     """A field of a parameter block, as the config loader gives it (a mapping) or as a run
     has typed it (a model spec, the evaluation's parameters)."""
@@ -179,6 +215,8 @@ class StudyShape(BaseModel):
     baseline: str | None = None  # the variant the others are compared with ("original")
     families: dict[str, Family] = {}
     tuning_seeds: tuple[int, ...] = ()
+    final_seeds: tuple[int, ...] = ()  # the final stage's ensemble members' seeds
+    final_problem: str | None = None  # why the final stage cannot run (no final_seeds then)
 
     @classmethod
     def from_parameters(cls, parameters: Mapping[str, Any]) -> StudyShape:
@@ -204,17 +242,23 @@ class StudyShape(BaseModel):
             name: _family(name, raw, variants)
             for name, raw in (tuning.get("families") or {}).items()
         }
+        seeds = _seeds(study.get("seeds"), REGULARIZATION, first)
+        final_seeds, final_problem = _final_seeds(parameters.get(FINAL), seeds, variants, families)
         return cls(
             variants=variants,
-            seeds=_seeds(study.get("seeds"), REGULARIZATION, first),
+            seeds=seeds,
             baseline=baseline,
             families=families,
             tuning_seeds=_seeds(tuning.get("seeds"), TUNING, first) if families else (),
+            final_seeds=final_seeds,
+            final_problem=final_problem,
         )
 
     def describe(self) -> str:
         """The shape in a few words: variants, seeds, sweep families."""
         families = f", sweeps {', '.join(self.families)}" if self.families else ""
+        if self.final_seeds:
+            families += f", final ensembles of {len(self.final_seeds)}"
         return (
             f"variants {', '.join(self.variants) or 'none'}; seeds "
             f"{', '.join(map(str, self.seeds)) or 'none'}{families}"

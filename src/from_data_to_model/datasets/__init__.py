@@ -11,6 +11,7 @@ from .idx_dataset import FashionMnistDataset
 from .input_datasets import ImageInputDataset, RowsInputDataset
 from .keras_model_dataset import KerasModelDataset
 from .promotion_dataset import PromotionDataset
+from .settled_values import SettledValuesDataset
 
 __all__ = [
     "FashionMnistDataset",
@@ -23,4 +24,5 @@ __all__ = [
     "RawDataError",
     "RawDataMissingError",
     "RowsInputDataset",
+    "SettledValuesDataset",
 ]

@@ -82,6 +82,8 @@ class KerasModelDataset(AbstractVersionedDataset[Any, Any]):
     def _load_model(self) -> Any:
         import keras
 
+        import from_data_to_model.ensemble  # noqa: F401 (registers the final model's layer)
+
         try:
             load_path = self._get_load_path()
         except VersionNotFoundError:
@@ -101,6 +103,35 @@ class KerasModelDataset(AbstractVersionedDataset[Any, Any]):
                     "`kedro run --pipeline=regularization --namespaces=regularization.<variant>`)"
                     " or load an earlier version with `catalog.load(name, version=...)`."
                 ) from None
+
+    def check_file(self) -> None:
+        """Raise what a load would, for a missing or damaged file, without loading it: the
+        file must be a whole ``.keras`` archive (a zip holding the model's config).
+
+        Raises:
+            ModelMissingError: nothing saved yet (with ``missing``'s message).
+            ModelFileError: a file that is no Keras archive (truncated, another format).
+        """
+        import zipfile
+
+        message = self._missing or f"No model saved at {self._filepath} yet."
+        try:
+            path = get_filepath_str(self._get_load_path(), self._protocol)
+        except VersionNotFoundError:
+            raise ModelMissingError(message) from None
+        if not self._fs.exists(path):
+            raise ModelMissingError(message)
+        with self._fs.open(path, "rb") as file:
+            try:
+                with zipfile.ZipFile(file) as archive:
+                    whole = "config.json" in archive.namelist() and archive.testzip() is None
+            except (zipfile.BadZipFile, OSError):
+                whole = False
+        if not whole:
+            raise ModelFileError(
+                f"{path} is damaged: not a whole Keras model archive. Train it again, or "
+                "load an earlier version with `catalog.load(name, version=...)`."
+            )
 
     def save(self, data: Any) -> None:
         import keras

@@ -29,7 +29,7 @@ def study():
         *(f"regularization.{name}" for name in ("runs_table", "report_table", "validation_table",
           "model_choice", "learning_curves_table", "official_test_table", "official_check",
           "per_class_table")),
-        "fashion_mnist_promoted_model", "fashion_mnist_promotion",
+        "fashion_mnist_study_promoted_model", "fashion_mnist_study_promotion",
     ]  # fmt: skip
     return run_slice(
         pipeline,
@@ -65,7 +65,7 @@ def test_tables_choice_and_report(study):
 def test_the_chosen_variants_best_seed_is_promoted_and_checked_on_the_official_set(study):
     choice, promotion = (
         study.load("regularization.model_choice"),
-        study.load("fashion_mnist_promotion"),
+        study.load("fashion_mnist_study_promotion"),
     )
     runs = study.load("regularization.runs_table")
     own = runs[runs["variant"] == choice["variant"]]
@@ -73,6 +73,7 @@ def test_the_chosen_variants_best_seed_is_promoted_and_checked_on_the_official_s
     assert (promotion.variant, promotion.seed) == (choice["variant"], best["seed"])
     assert promotion.namespace == best["namespace"]
     assert promotion.outputs.classes[0] == "T-shirt/top"
+    assert promotion.served_name == "from_data_to_model.fashion_mnist_study"
     check = study.load("regularization.official_check")
     assert check["images"] == 30 and 0 <= check["accuracy"] <= 1
     official = study.load("regularization.official_test_table")
@@ -110,9 +111,9 @@ def test_no_test_figure_is_upstream_of_the_choice(name):
     assert not [s for s in sources if "official" in s or "promot" in s]
 
 
-def test_no_test_figure_is_upstream_of_the_promoted_model():
+def test_no_test_figure_is_upstream_of_the_studys_promoted_model():
     pipeline = study_pipelines(study_of(base_parameters()))["regularization"]
-    sources = upstream(pipeline, "fashion_mnist_promoted_model")
+    sources = upstream(pipeline, "fashion_mnist_study_promoted_model")
     assert {"regularization.model_choice", "fashion_mnist_scaler"} <= sources
     assert "regularization.l2.seed_43.model@loader" in sources  # every candidate, loaded lazily
     assert not [s for s in sources if "test_" in s.split(".")[-1] and "unscaled" not in s
@@ -121,14 +122,18 @@ def test_no_test_figure_is_upstream_of_the_promoted_model():
 
 
 def test_every_dotted_name_belongs_to_its_node_namespace():
-    """No node reads or writes another namespace's datasets (Kedro's warning stays quiet)."""
+    """No node reads or writes another namespace's datasets, but the final stage, which reads
+    the study's (Kedro's warning stays quiet)."""
     for name, pipeline in study_pipelines(study_of(base_parameters())).items():
         for node in pipeline.nodes:
             for dataset in node.inputs + node.outputs:
                 if "." in dataset and not dataset.startswith("params:"):
                     assert node.namespace, (name, node.name, dataset)
                     top = node.namespace.split(".")[0]
-                    assert dataset.startswith(f"{top}."), (name, node.name, dataset)
+                    own = (f"{top}.", "regularization.") if top == "final" else (f"{top}.",)
+                    assert dataset.startswith(own), (name, node.name, dataset)
+                    if top == "final" and dataset.startswith("regularization."):
+                        assert dataset in node.inputs, (name, node.name, dataset)
 
 
 def test_without_variants_there_is_no_study_to_evaluate():

@@ -120,3 +120,27 @@ def test_housing_rows_in_the_models_order_and_their_prediction():
     expected = float(houses().to_numpy().sum())
     assert predicted["predicted_MedHouseVal"].iloc[0] == pytest.approx(expected, rel=1e-5)
     assert check_housing_rows(pd.DataFrame(), HOUSING).columns.tolist() == FEATURES
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            {"Population": -5.0},
+            "row 1, Population is -5, which no house can have (possible: 0 to inf)",
+        ),
+        (
+            {"Latitude": 95.0},
+            "row 1, Latitude is 95, which no house can have (possible: -90 to 90)",
+        ),
+    ],
+)
+def test_a_value_no_house_can_have_is_refused_not_scored(change, message):
+    from tests.conftest import base_parameters
+
+    possible = base_parameters()["housing"]["possible_values"]
+    inputs = HOUSING.inputs.model_copy(update={"possible": possible})
+    with pytest.raises(ValueError, match="Housing CSV: ") as excinfo:
+        check_housing_rows(houses(**change), HOUSING.model_copy(update={"inputs": inputs}))
+    assert message in str(excinfo.value)
+    assert len(check_housing_rows(houses(), HOUSING.model_copy(update={"inputs": inputs}))) == 1

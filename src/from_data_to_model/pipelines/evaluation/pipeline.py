@@ -30,13 +30,13 @@ from .plots import (
     plot_test_metrics,
     plot_validation_vs_original,
 )
-from .promotion import FASHION_MNIST, select_promoted_run
+from .promotion import STUDY_SERVED, select_promoted_run
 from .report import write_report
 from .tables import aggregate_validation, compile_report_table, compile_runs_table
 
 # Project-wide names this pipeline reads or writes as they are (not in its namespace).
 CLASS_NAMES = "params:ingestion.fashion_mnist.class_names"
-PROMOTED_MODEL, PROMOTION = model_dataset(FASHION_MNIST), record_dataset(FASHION_MNIST)
+PROMOTED_MODEL, PROMOTION = model_dataset(STUDY_SERVED), record_dataset(STUDY_SERVED)
 SHARED_INPUTS = {
     "fashion_mnist_scaler",
     "fashion_mnist_official_images",

@@ -8,7 +8,8 @@ import pandas as pd
 
 from from_data_to_model.promotion import Inputs, Outputs, Promotion, best_seed, promotion_record
 
-FASHION_MNIST = "fashion_mnist"  # what the study's promoted model is served as
+FASHION_MNIST = "fashion_mnist"  # what the final model is served as (pipelines/final)
+STUDY_SERVED = "fashion_mnist_study"  # what the study's own promoted model is served as
 IMAGE_INPUTS = Inputs(
     width=784,
     range=(0, 255),
@@ -22,4 +23,4 @@ def select_promoted_run(
     """The chosen variant's seed with the lowest validation loss, as a promotion record."""
     run, reason = best_seed(validation_runs, choice["variant"])
     outputs = Outputs(classes=list(class_names), gives="class probabilities, in this order")
-    return promotion_record(FASHION_MNIST, run, reason, IMAGE_INPUTS, outputs)
+    return promotion_record(STUDY_SERVED, run, reason, IMAGE_INPUTS, outputs)

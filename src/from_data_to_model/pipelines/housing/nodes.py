@@ -65,7 +65,7 @@ def plot_housing_learning_curve(curve: pd.DataFrame) -> Figure:
 
 
 def promote_housing_model(
-    summary: dict[str, Any], model: Any, scaler: Any
+    summary: dict[str, Any], model: Any, scaler: Any, possible: dict[str, list[float | None]]
 ) -> tuple[Promotion, Any]:
     """The housing model behind its scaler (raw features in, MedHouseVal out), and what it is."""
     features = [str(name) for name in scaler.feature_names_in_]
@@ -73,6 +73,7 @@ def promote_housing_model(
         width=len(features),
         features=features,
         layout="one row per house, these columns, raw values",
+        possible={name: tuple(bounds) for name, bounds in possible.items()},
     )
     outputs = Outputs(target="MedHouseVal", unit="$100,000", gives="the predicted value")
     promotion = promotion_record(

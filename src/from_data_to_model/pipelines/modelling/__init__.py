@@ -1,5 +1,6 @@
 """The per-model template: spec → model, history, metadata → validation summary (+ test)."""
 
+from .nodes import Training
 from .pipeline import (
     FASHION_MNIST_TRAINING_DATA,
     create_pipeline,
@@ -7,4 +8,10 @@ from .pipeline import (
     variant_parameters,
 )
 
-__all__ = ["FASHION_MNIST_TRAINING_DATA", "create_pipeline", "model_template", "variant_parameters"]
+__all__ = [
+    "FASHION_MNIST_TRAINING_DATA",
+    "Training",
+    "create_pipeline",
+    "model_template",
+    "variant_parameters",
+]

@@ -85,7 +85,7 @@ def predict_classes(model: Any, images: dict[str, Any], promotion: Promotion) ->
             "inverted": images["inverted"],
         }
     )
-    logger.info("Scored %d images with %s", len(predictions), promotion.namespace)
+    logger.info("Scored %d images with %s", len(predictions), promotion.described)
     return predictions
 
 
@@ -124,8 +124,8 @@ def check_housing_rows(rows: pd.DataFrame, promotion: Promotion) -> pd.DataFrame
     """The rows to score, each a house's eight raw features, in the model's column order.
 
     Raises:
-        ValueError: a missing or extra column, or a cell that is empty or not a number,
-            named by row and column.
+        ValueError: a missing or extra column, a cell that is empty or not a number, or a
+            value no house can have, named by row and column.
     """
     features = promotion.inputs.features
     if rows.empty and not len(rows.columns):  # nothing to score
@@ -149,12 +149,15 @@ def check_housing_rows(rows: pd.DataFrame, promotion: Promotion) -> pd.DataFrame
             f"Housing CSV: row {row + 1}, column '{features[column]}' is {problem}: every "
             "cell must be a number."
         )
-    return numbers.astype(np.float32)
+    numbers = numbers.astype(np.float32)
+    if problem := promotion.inputs.impossible(numbers.to_numpy()):
+        raise ValueError(f"Housing CSV: {problem}")
+    return numbers
 
 
 def predict_values(model: Any, rows: pd.DataFrame, promotion: Promotion) -> pd.DataFrame:
     """The rows with the promoted model's prediction of the target beside them."""
     target = f"predicted_{promotion.outputs.target}"
     values = model.predict(rows.to_numpy(np.float32), verbose=0).ravel() if len(rows) else []
-    logger.info("Scored %d houses with %s", len(rows), promotion.namespace)
+    logger.info("Scored %d houses with %s", len(rows), promotion.described)
     return rows.assign(**{target: values})
