@@ -1,7 +1,9 @@
-"""`kedro run --pipeline=final` on the shared tiny study: the tuning's values used, and a
-new version promoted beside the earlier ones."""
+"""`kedro run --pipeline=final` on the shared tiny study: the tuning's values used, and each
+bad input stopped, named, before any model trains, with nothing promoted before lost."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 
@@ -34,3 +36,35 @@ def test_the_final_stage_uses_the_latest_tuning_runs_settled_values(tiny_study_c
     assert "## The tuned design" in catalog.load("final.report")
     after = versions(project)
     assert after[: len(before)] == before and len(after) == len(before) + 1  # one more
+
+
+def expect_stopped(project, before: list[str], *args: str) -> str:
+    result = project.kedro("run", "--pipeline=final", *args)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "Training " not in output and "epoch 1/" not in output
+    assert versions(project) == before  # nothing promoted, nothing lost
+    return output
+
+
+def test_bad_inputs_stop_the_final_stage_before_any_training(tiny_study_copy):
+    project = tiny_study_copy
+    before = versions(project)
+    output = expect_stopped(project, before, "--params", "final.members=3")
+    assert "FinalStageError: Parameter 'final.members' must be a whole number from 1 to 2" in output
+    # a tuning run that settled a value the design cannot use
+    folder = project.root / "data/08_reporting/tuning/dropout_settled.json/9999-01-01T00.00.00.000Z"
+    folder.mkdir(parents=True)
+    (folder / "dropout_settled.json").write_text(json.dumps({"value": 1.5, "reason": "?"}))
+    output = expect_stopped(project, before)
+    assert "SettledValueError: The tuning run 9999-01-01T00.00.00.000Z settled dropout" in output
+    (folder / "dropout_settled.json").unlink()
+    folder.rmdir()
+    # a candidate's model file, damaged
+    model_dir = project.root / "data/06_models/regularization.overfit.seed_43.keras"
+    damaged = sorted(model_dir.iterdir())[-1] / "regularization.overfit.seed_43.keras"
+    damaged.write_bytes(damaged.read_bytes()[:1000])
+    output = expect_stopped(project, before)
+    assert (
+        "ModelFileError" in output and "regularization.overfit.seed_43.keras is damaged" in output
+    )

@@ -27,6 +27,11 @@ class RunOutputDataset(AbstractDataset[Any, Any]):
         self._remade = remade
         self.metadata = getattr(dataset, "metadata", None)
 
+    @property
+    def dataset(self) -> Any:
+        """The dataset this run's reads and writes go through."""
+        return self._dataset
+
     def load(self) -> Any:
         if self._own is not None and self._own.exists():
             return self._own.load()

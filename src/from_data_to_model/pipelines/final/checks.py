@@ -40,5 +40,6 @@ def check_final_stage(pipeline: Pipeline, catalog: Any, run_params: dict[str, An
     usable_settled_values(catalog.load("final.settled_values"), families, tuned)
     for name in sorted(pipeline.inputs()):
         dataset = catalog.get(name)
+        dataset = getattr(dataset, "dataset", dataset)  # run isolation's wrapper, unwrapped
         if hasattr(dataset, "check_file"):
             dataset.check_file()
