@@ -16,6 +16,7 @@ import keras
 import numpy as np
 
 from from_data_to_model.calibration import EPSILON
+from from_data_to_model.promotion import standardized_input
 
 
 @keras.saving.register_keras_serializable(package="from_data_to_model")
@@ -38,10 +39,7 @@ def bundle_ensemble(members: Sequence[keras.Model], scaler: Any, temperature: fl
     """Raw inputs → the scaler's standardization → each member → their mean probability →
     temperature scaling: one Keras model (its layers: ``standardize``, ``member_<k>``,
     ``average``, ``temperature``)."""
-    raw = keras.Input(shape=(len(scaler.mean_),), name="raw")
-    standardized = keras.layers.Normalization(
-        mean=scaler.mean_, variance=np.square(scaler.scale_), name="standardize"
-    )(raw)
+    raw, standardized = standardized_input(scaler)
     outputs = []
     for index, member in enumerate(members):
         # each member under its own name: the same layer names inside are then distinct

@@ -198,8 +198,8 @@ def best_seed(runs: pd.DataFrame, variant: str) -> tuple[pd.Series, str]:
     )
 
 
-def bundle_model(model: Any, scaler: Any) -> Any:
-    """Raw inputs → the scaler's standardization → ``model``: one Keras model.
+def standardized_input(scaler: Any) -> tuple[Any, Any]:
+    """A Keras input of raw rows, and those rows standardized as ``scaler`` does.
 
     The ``Normalization`` layer computes ``(x - mean) / scale`` with the scaler's own mean
     and scale (scikit-learn sets the scale of a constant feature to 1), in float32.
@@ -210,6 +210,14 @@ def bundle_model(model: Any, scaler: Any) -> Any:
     standardized = keras.layers.Normalization(
         mean=scaler.mean_, variance=np.square(scaler.scale_), name="standardize"
     )(raw)
+    return raw, standardized
+
+
+def bundle_model(model: Any, scaler: Any) -> Any:
+    """Raw inputs → the scaler's standardization → ``model``: one Keras model."""
+    import keras
+
+    raw, standardized = standardized_input(scaler)
     return keras.Model(raw, model(standardized), name="promoted")
 
 

@@ -22,11 +22,15 @@ from .spec import Final
 
 
 def reliability_rows(
-    probabilities: np.ndarray, labels: np.ndarray, bins: int, data: str, calibration: str
+    before: np.ndarray, after: np.ndarray, labels: np.ndarray, bins: int, data: str
 ) -> pd.DataFrame:
-    """The reliability diagram's bins of one set of predictions, labelled."""
-    table = reliability_bins(probabilities, labels, bins)
-    return table.assign(data=data, calibration=calibration)[["data", "calibration", *table.columns]]
+    """The reliability diagram's bins of one set of images, before and after scaling."""
+    tables = [
+        reliability_bins(probabilities, labels, bins).assign(data=data, calibration=name)
+        for name, probabilities in (("before", before), ("after", after))
+    ]
+    table = pd.concat(tables, ignore_index=True)
+    return table[["data", "calibration", *table.columns[:-2]]]
 
 
 def calibrate(
@@ -53,14 +57,7 @@ def calibrate(
             "after": scores(after, labels, final.bins),
         },
     }
-    bins = pd.concat(
-        [
-            reliability_rows(ensemble, labels, final.bins, "validation", "before"),
-            reliability_rows(after, labels, final.bins, "validation", "after"),
-        ],
-        ignore_index=True,
-    )
-    return record, bins
+    return record, reliability_rows(ensemble, after, labels, final.bins, "validation")
 
 
 def promote_final(

@@ -7,8 +7,6 @@ from typing import Any
 
 from kedro.pipeline import Pipeline
 
-from from_data_to_model.study import Family
-
 from .design import usable_settled_values
 from .pipeline import FinalStageError
 from .spec import Tuned
@@ -32,12 +30,8 @@ def check_final_stage(pipeline: Pipeline, catalog: Any, run_params: dict[str, An
         raise FinalStageError(study.final_problem)
     if DESIGN_NODE not in {n.name for n in pipeline.nodes}:
         return
-    families = {
-        name: Family.model_validate(raw)
-        for name, raw in catalog.load("params:tuning.families").items()
-    }
     tuned = Tuned.model_validate(catalog.load("params:final.tuned"))
-    usable_settled_values(catalog.load("final.settled_values"), families, tuned)
+    usable_settled_values(catalog.load("final.settled_values"), study.families, tuned)
     for name in sorted(pipeline.inputs()):
         dataset = catalog.get(name)
         dataset = getattr(dataset, "dataset", dataset)  # run isolation's wrapper, unwrapped

@@ -58,11 +58,4 @@ def score_official(
         {"model": p.name, "source": "published", "accuracy": p.accuracy}
         for p in evaluation.published
     ]
-    bins = pd.concat(
-        [
-            reliability_rows(before, labels, final.bins, "official test", "before"),
-            reliability_rows(after, labels, final.bins, "official test", "after"),
-        ],
-        ignore_index=True,
-    )
-    return pd.DataFrame(rows), bins
+    return pd.DataFrame(rows), reliability_rows(before, after, labels, final.bins, "official test")

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from kedro.pipeline import Pipeline, node, pipeline
 
+from from_data_to_model.pipelines.evaluation.pipeline import CLASS_NAMES
+from from_data_to_model.pipelines.evaluation.promotion import FASHION_MNIST, STUDY_SERVED
 from from_data_to_model.pipelines.modelling import FASHION_MNIST_TRAINING_DATA
 from from_data_to_model.pipelines.modelling.summary import summarise_validation
 from from_data_to_model.promotion import model_dataset, record_dataset
@@ -35,12 +37,10 @@ from .official import score_official
 from .report import plot_reliability, write_final_report
 from .training import RefitTraining, TunedTraining
 
-FASHION_MNIST = "fashion_mnist"
 PROMOTED_MODEL, PROMOTION = model_dataset(FASHION_MNIST), record_dataset(FASHION_MNIST)
 # the study's own promoted model (evaluation pipeline): the single model the final one beats
-STUDY_MODEL = model_dataset(f"{FASHION_MNIST}_study")
+STUDY_MODEL = model_dataset(STUDY_SERVED)
 STUDY_CHOICE = "regularization.model_choice"
-CLASS_NAMES = "params:ingestion.fashion_mnist.class_names"
 DEFAULTS, VARIANTS = "params:regularization.defaults", "params:regularization.variants"
 DATA = FASHION_MNIST_TRAINING_DATA
 MORE = {"X_test": "fashion_mnist_X_test", "y_test": "fashion_mnist_y_test"}

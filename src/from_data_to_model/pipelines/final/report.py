@@ -20,14 +20,17 @@ def _figure(row: pd.Series, name: str, digits: int = 4) -> str:
 
 
 def _table(frame: pd.DataFrame, columns: dict[str, str]) -> str:
-    lines = ["| " + " | ".join(columns.values()) + " |", "|" + "---|" * len(columns)]
-    for _, row in frame.iterrows():
-        cells = [
-            str(row[key]) if key in ("candidate", "model", "source") else _figure(row, key)
-            for key in columns
-        ]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+    """The frame's ``columns`` as Markdown, under their titles: names as they are, figures
+    with their intervals."""
+    cells = pd.DataFrame(
+        {
+            title: frame[key].astype(str)
+            if key in ("candidate", "model", "source")
+            else frame.apply(_figure, axis=1, name=key)
+            for key, title in columns.items()
+        }
+    )
+    return cells.to_markdown(index=False, disable_numparse=True)
 
 
 def goal_verdict(official: pd.DataFrame, final: Final) -> str:
