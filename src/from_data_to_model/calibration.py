@@ -8,8 +8,6 @@ minimizing the negative log-likelihood.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize_scalar
@@ -32,37 +30,45 @@ def accuracy(probabilities: np.ndarray, labels: np.ndarray) -> float:
     return float(np.mean(probabilities.argmax(axis=1) == labels))
 
 
+def _bin_sums(
+    probabilities: np.ndarray, labels: np.ndarray, bins: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per equal-width confidence bin over [0, 1], each bin (low, high] and a confidence of
+    exactly 1 in the last: its rows, and their summed confidence and correct predictions."""
+    confidence = probabilities.max(axis=1)
+    correct = probabilities.argmax(axis=1) == labels
+    index = np.clip(np.ceil(confidence * bins).astype(int) - 1, 0, bins - 1)
+    return (
+        np.bincount(index, minlength=bins),
+        np.bincount(index, confidence, minlength=bins),
+        np.bincount(index, correct, minlength=bins),
+    )
+
+
 def reliability_bins(probabilities: np.ndarray, labels: np.ndarray, bins: int) -> pd.DataFrame:
     """Per confidence bin (equal widths over [0, 1]): its bounds, how many rows fall in it,
     their mean confidence (top-class probability) and their accuracy."""
-    confidence = probabilities.max(axis=1)
-    correct = probabilities.argmax(axis=1) == labels
-    # a confidence of exactly 1 belongs to the last bin; each bin is (low, high]
-    index = np.clip(np.ceil(confidence * bins).astype(int) - 1, 0, bins - 1)
-    counts = np.bincount(index, minlength=bins)
-    with np.errstate(invalid="ignore"):
-        mean_confidence = np.bincount(index, confidence, minlength=bins) / counts
-        bin_accuracy = np.bincount(index, correct, minlength=bins) / counts
+    counts, confidence, correct = _bin_sums(probabilities, labels, bins)
     edges = np.linspace(0.0, 1.0, bins + 1)
-    return pd.DataFrame(
-        {
-            "low": edges[:-1],
-            "high": edges[1:],
-            "rows": counts,
-            "confidence": mean_confidence,
-            "accuracy": bin_accuracy,
-        }
-    )
+    with np.errstate(invalid="ignore"):
+        return pd.DataFrame(
+            {
+                "low": edges[:-1],
+                "high": edges[1:],
+                "rows": counts,
+                "confidence": confidence / counts,
+                "accuracy": correct / counts,
+            }
+        )
 
 
 def expected_calibration_error(
     probabilities: np.ndarray, labels: np.ndarray, bins: int = 15
 ) -> float:
-    """Σ over bins of (rows in bin / rows) × |accuracy − mean confidence|."""
-    table = reliability_bins(probabilities, labels, bins)
-    filled = table[table["rows"] > 0]
-    gaps = (filled["accuracy"] - filled["confidence"]).abs()
-    return float((filled["rows"] * gaps).sum() / len(labels))
+    """Σ over bins of (rows in bin / rows) × |accuracy − mean confidence|: per bin, the
+    gap between its correct predictions and its summed confidence, over all rows."""
+    _, confidence, correct = _bin_sums(probabilities, labels, bins)
+    return float(np.abs(correct - confidence).sum() / len(labels))
 
 
 def temperature_scaled(probabilities: np.ndarray, temperature: float) -> np.ndarray:
@@ -107,20 +113,28 @@ def bootstrap_intervals(
     resamples: int,
     confidence: float,
     seed: int,
-    measure: Callable[[np.ndarray, np.ndarray, int], dict[str, float]] = scores,
 ) -> dict[str, float]:
-    """``measure`` on all rows, and its percentile interval over ``resamples`` resamples of
-    the rows with replacement: ``<name>``, ``<name>_low``, ``<name>_high`` for each figure."""
+    """``scores`` on all rows, and their percentile intervals over ``resamples`` resamples of
+    the rows with replacement: ``<name>``, ``<name>_low``, ``<name>_high`` for each figure.
+
+    Every figure is a mean or a per-bin sum over rows, so each row's correctness, loss,
+    confidence and bin are computed once and only they are resampled.
+    """
+    top = probabilities.max(axis=1)
+    correct = (probabilities.argmax(axis=1) == labels).astype(float)
+    losses = row_losses(probabilities, labels)
+    index = np.clip(np.ceil(top * bins).astype(int) - 1, 0, bins - 1)
     rng = np.random.default_rng(seed)
-    point = measure(probabilities, labels, bins)
-    draws = {name: [] for name in point}
-    for _ in range(resamples):
+    draws = {name: np.empty(resamples) for name in ("accuracy", "nll", "ece")}
+    for k in range(resamples):
         rows = rng.integers(0, len(labels), len(labels))
-        for name, value in measure(probabilities[rows], labels[rows], bins).items():
-            draws[name].append(value)
+        draws["accuracy"][k] = correct[rows].mean()
+        draws["nll"][k] = losses[rows].mean()
+        gaps = np.bincount(index[rows], correct[rows] - top[rows], minlength=bins)
+        draws["ece"][k] = np.abs(gaps).sum() / len(rows)
     tail = (1 - confidence) / 2 * 100
     result: dict[str, float] = {}
-    for name, value in point.items():
+    for name, value in scores(probabilities, labels, bins).items():
         low, high = np.percentile(draws[name], [tail, 100 - tail])
         result |= {name: value, f"{name}_low": float(low), f"{name}_high": float(high)}
     return result
