@@ -146,8 +146,9 @@ def test_study_run_has_a_child_run_per_model_and_the_report(tiny_study):
         "regularization/validation_loss_vs_original",
     }
     final = {a.path for a in client.list_artifacts(study.info.run_id, "final")}
-    assert {f"final/{name}" for name in ("report.md", "candidates_table.csv",
-            "official_table.csv", "reliability.png")} <= final  # fmt: skip
+    assert {f"final/{name}" for name in ("report.md", "choice.json", "calibration.json",
+            "tuned_design.json", "candidates_table.csv", "official_table.csv",
+            "reliability.png")} <= final  # fmt: skip
     # the promoted models, registered to be served: the champion is the promoted run
     for served in ("fashion_mnist", "fashion_mnist_study", "housing"):
         champion = client.get_model_version_by_alias(f"from_data_to_model.{served}", "champion")

@@ -93,17 +93,23 @@ def numbers(record: dict[str, Any]) -> dict[str, float]:
     }
 
 
-def declared(catalog: Any, name: str) -> str | None:
+def entry(catalog: Any, name: str, entries: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The catalog entry of ``name``: its own, as the catalog was made (``entries``: Kedro
+    forgets an entry's configuration once a hook replaces its dataset, as run isolation
+    does), else the pattern's it matches."""
+    return entries.get(name) or catalog.config_resolver.resolve_pattern(name) or {}
+
+
+def declared(catalog: Any, name: str, entries: dict[str, dict[str, Any]]) -> str | None:
     """What the catalog entry of ``name`` says MLflow logs of it (``metadata.mlflow``)."""
     if catalog is None or name not in catalog:
         return None
-    config = catalog.config_resolver.resolve_pattern(name)
-    return ((config or {}).get("metadata") or {}).get("mlflow")
+    return (entry(catalog, name, entries).get("metadata") or {}).get("mlflow")
 
 
-def saved_path(catalog: Any, name: str, version: str) -> Path:
+def saved_path(catalog: Any, name: str, version: str, entries: dict[str, dict[str, Any]]) -> Path:
     """The file or folder that ``name``'s save wrote in this run (version ``version``)."""
-    config = catalog.config_resolver.resolve_pattern(name)
+    config = entry(catalog, name, entries)
     path = Path(config.get("filepath") or config["path"])
     return path / version / path.name if config.get("versioned") else path
 
@@ -143,6 +149,7 @@ class ModelTrackingHooks:
         self._models: set[str] | None = None  # the run's models, in the process that runs it
         self._catalog: Any = None  # the running node's catalog, and the run's save version
         self._version: str | None = None
+        self._entries: dict[str, dict[str, Any]] = {}  # the catalog's own entries, as made
 
     @hook_impl(wrapper=True)
     def after_context_created(self, context: Any):
@@ -154,6 +161,11 @@ class ModelTrackingHooks:
                 raise
             server = context.config_loader.get("mlflow", {}).get("server", {})
             raise _store_error(error, server.get("mlflow_tracking_uri") or "default") from error
+
+    @hook_impl
+    def after_catalog_created(self, catalog: Any) -> None:
+        """Keep the catalog's own entries before any hook replaces their datasets."""
+        self._entries = dict(catalog.config_resolver.config)
 
     @hook_impl(wrapper=True)
     def before_pipeline_run(self, pipeline: Pipeline):
@@ -200,7 +212,7 @@ class ModelTrackingHooks:
     @hook_impl
     def after_dataset_saved(self, dataset_name: str, node: Node) -> None:
         """Log the file of a dataset the catalog declares an artifact, once it is written."""
-        if declared(self._catalog, dataset_name) == ARTIFACT:
+        if declared(self._catalog, dataset_name, self._entries) == ARTIFACT:
             self._tracked(node, self._log_artifact, node, dataset_name)
 
     def _tracked(self, node: Node, log, *args: Any) -> None:
@@ -226,7 +238,7 @@ class ModelTrackingHooks:
         if TRAINING_TAG in node.tags:
             self._runs[node.namespace] = self._log_model(client, target, node, outputs)
         for name, data in outputs.items():
-            if declared(self._catalog, name) == METRICS:
+            if declared(self._catalog, name, self._entries) == METRICS:
                 self._log_metrics(client, target, node.namespace, numbers(data))
         for promotion, model in promoted_in(inputs, outputs):
             from from_data_to_model.serving import log_served_model
@@ -237,7 +249,7 @@ class ModelTrackingHooks:
     def _log_artifact(self, client: Any, target: TrackingTarget, node: Node, name: str) -> None:
         """The file or folder ``name`` was saved to, under its namespace's folder, on the run
         of the node's namespace (a model's), else on the run of ``kedro run``."""
-        path = saved_path(self._catalog, name, self._version)
+        path = saved_path(self._catalog, name, self._version, self._entries)
         run_id = self._model_run(client, target, node.namespace) or target.parent_run_id
         folder = name.rsplit(".", 1)[0].replace(".", "/")
         if path.is_dir():
