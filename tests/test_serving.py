@@ -66,6 +66,7 @@ def test_the_served_champion_answers_as_the_predict_pipeline(tiny_study_copy, tm
     with started(command, project.root, env, log) as server:
         answer(f"{url}/ping", server, log)
         status, body = post(url, {"inputs": images.reshape(5, -1).tolist()})
+        scaled = post(url, {"inputs": (images.reshape(5, -1) / 255).tolist()})
         wrong_shape = post(url, {"inputs": [[0, 1, 2]]})
         out_of_range = post(url, {"inputs": [[300] * 784]})
     assert status == 200, body
@@ -74,6 +75,9 @@ def test_the_served_champion_answers_as_the_predict_pipeline(tiny_study_copy, tm
     assert [a["top3"] for a in answers] == predicted["top3"].tolist()
     np.testing.assert_allclose([a["probability"] for a in answers], predicted["probability"],
                                rtol=1e-5)  # fmt: skip
+    assert [a["warning"] for a in answers] == predicted["warning"].tolist() == [""] * 5
+    assert scaled[0] == 200  # a usual mistake: answered, with a warning on every row
+    assert all("the pixels look scaled to 0-1" in a["warning"] for a in scaled[1]["predictions"])
     assert wrong_shape[0] == 400
     assert (
         "Shape of input (1, 3) does not match expected shape (-1, 784)" in wrong_shape[1]["message"]

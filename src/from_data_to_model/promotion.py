@@ -55,6 +55,14 @@ class Inputs(BaseModel):
     range: tuple[float, float] | None = None  # the values' range, where it is fixed (pixels)
     # per named feature, the values it can have at all (None: no bound on that side)
     possible: dict[str, tuple[float | None, float | None]] | None = None
+    # images: a border brighter than this on average is a light background (0-255), and a
+    # request of at least this many images is checked for its layout (input_warnings.py);
+    # None: not checked (records saved before these checks)
+    light_background: float | None = None
+    layout_min_images: int | None = None
+    # named features: a value farther than this many training standard deviations from the
+    # training mean gets a warning (input_warnings.py); None: not checked
+    warn_beyond_sd: float | None = None
 
     def impossible(self, rows: np.ndarray) -> str | None:
         """The first value no row can have (a negative population, a latitude beyond 90),

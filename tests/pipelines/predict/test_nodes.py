@@ -58,10 +58,14 @@ def fixed(probabilities: list[float]) -> keras.Model:
 
 
 def test_each_image_gets_its_class_probability_and_top_three():
-    raw = {"names": ["x.png", "y.png"], "images": [np.zeros((28, 28), np.uint8)] * 2}
+    garment = np.zeros((28, 28), np.uint8)
+    garment[4:24, 8:20] = 180
+    raw = {"names": ["x.png", "y.png"], "images": [garment, np.zeros((28, 28), np.uint8)]}
     images = prepare_images(raw, {"light_background": 127})
     table = predict_classes(fixed([0.1, 0.6, 0.2, 0.1]), images, IMAGES)
-    assert table.columns.tolist() == ["file", "class", "probability", "top3", "inverted"]
+    columns = ["file", "class", "probability", "top3", "inverted", "warning"]
+    assert table.columns.tolist() == columns
+    assert table["warning"].tolist() == ["", "every pixel is 0: a blank image, nothing to see"]
     assert table["file"].tolist() == ["x.png", "y.png"] and (table["class"] == "b").all()
     assert table["probability"].iloc[0] == pytest.approx(0.6)
     assert table["top3"].iloc[0] == "b 0.600; c 0.200; a 0.100"
@@ -119,6 +123,7 @@ def test_housing_rows_in_the_models_order_and_their_prediction():
     predicted = predict_values(model, rows, HOUSING)
     expected = float(houses().to_numpy().sum())
     assert predicted["predicted_MedHouseVal"].iloc[0] == pytest.approx(expected, rel=1e-5)
+    assert predicted["warning"].tolist() == [""]  # a model without its scaler: not checked
     assert check_housing_rows(pd.DataFrame(), HOUSING).columns.tolist() == FEATURES
 
 

@@ -15,7 +15,7 @@ from from_data_to_model.calibration import (
     scores,
     temperature_scaled,
 )
-from from_data_to_model.pipelines.evaluation.promotion import FASHION_MNIST, IMAGE_INPUTS
+from from_data_to_model.pipelines.evaluation.promotion import FASHION_MNIST, image_inputs
 from from_data_to_model.promotion import Outputs, Promotion
 
 from .spec import Final
@@ -66,10 +66,12 @@ def promote_final(
     study_choice: dict[str, Any],
     calibration: dict[str, Any],
     class_names: list[str],
+    rules: dict[str, Any],
     *metadata: dict[str, Any],
 ) -> Promotion:
     """The promotion record of the final model: which design, which members (``metadata``:
-    the refit members' training metadata), trained on what, with which temperature."""
+    the refit members' training metadata), trained on what, with which temperature; the
+    checks its answers carry (``rules``: ``predict.images``)."""
     winner = choice["winner"]
     variant = design["variant"] if winner == "tuned" else study_choice["variant"]
     rows = metadata[0]["train_rows"]
@@ -91,7 +93,7 @@ def promote_final(
         ),
         temperature=float(calibration["temperature"]),
         trained_on=f"{rows} rows",
-        inputs=IMAGE_INPUTS,
+        inputs=image_inputs(rules),
         outputs=Outputs(classes=list(class_names), gives="class probabilities, in this order"),
     )
 

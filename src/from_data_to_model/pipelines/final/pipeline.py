@@ -156,7 +156,8 @@ def create_pipeline(study: StudyShape) -> Pipeline:
              ["calibration", "validation_reliability_table"], name="calibrate",
              tags=[EVALUATION_TAG]),
         node(promote_final,
-             ["choice", "tuned_design", STUDY_CHOICE, "calibration", CLASS_NAMES, *metadata],
+             ["choice", "tuned_design", STUDY_CHOICE, "calibration", CLASS_NAMES,
+              "params:predict.images", *metadata],
              PROMOTION, name="select_final_model", tags=[PROMOTION_TAG]),
         node(bundle_final, [PROMOTION, "fashion_mnist_scaler", *models], PROMOTED_MODEL,
              name="promote_model", tags=[PROMOTION_TAG]),
@@ -189,6 +190,7 @@ def create_pipeline(study: StudyShape) -> Pipeline:
             "params:tuning.families",
             "params:final",
             "params:evaluation",
+            "params:predict.images",
         },  # fmt: skip
     )
     trained = sum((tuned_run(s) + refit_run(s) for s in seeds), Pipeline([]))

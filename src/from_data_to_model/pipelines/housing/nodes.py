@@ -65,15 +65,21 @@ def plot_housing_learning_curve(curve: pd.DataFrame) -> Figure:
 
 
 def promote_housing_model(
-    summary: dict[str, Any], model: Any, scaler: Any, possible: dict[str, list[float | None]]
+    summary: dict[str, Any],
+    model: Any,
+    scaler: Any,
+    possible: dict[str, list[float | None]],
+    warn_beyond_sd: float,
 ) -> tuple[Promotion, Any]:
-    """The housing model behind its scaler (raw features in, MedHouseVal out), and what it is."""
+    """The housing model behind its scaler (raw features in, MedHouseVal out), and what it
+    is: the values it refuses (``possible``) and the distance it warns beyond."""
     features = [str(name) for name in scaler.feature_names_in_]
     inputs = Inputs(
         width=len(features),
         features=features,
         layout="one row per house, these columns, raw values",
         possible={name: tuple(bounds) for name, bounds in possible.items()},
+        warn_beyond_sd=warn_beyond_sd,
     )
     outputs = Outputs(target="MedHouseVal", unit="$100,000", gives="the predicted value")
     promotion = promotion_record(

@@ -47,7 +47,7 @@ def create_pipeline(**kwargs) -> Pipeline:
              name="write_report", tags=reporting),
         node(promote_housing_model,
              ["validation_summary", "model@keras", "housing_scaler",
-              "params:possible_values"],
+              "params:possible_values", "params:warn_beyond_sd"],
              promoted, name="promote_model", tags=[EVALUATION_TAG, PROMOTION_TAG]),
         node(plot_housing_learning_curve, "learning_curve", "learning_curve_plot",
              name="plot_learning_curve", tags=reporting),

@@ -11,6 +11,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from from_data_to_model.figures import titled_images
+from from_data_to_model.input_warnings import house_warnings, image_warnings, training_spread
 from from_data_to_model.promotion import Promotion
 
 logger = logging.getLogger(__name__)
@@ -65,10 +66,13 @@ def prepare_images(raw: dict[str, Any], rules: dict[str, Any]) -> dict[str, Any]
 
 
 def predict_classes(model: Any, images: dict[str, Any], promotion: Promotion) -> pd.DataFrame:
-    """One row per image: its file, the predicted class and probability, the top three."""
+    """One row per image: its file, the predicted class and probability, the top three,
+    whether it was inverted, and what looks wrong with it (``image_warnings``; empty when
+    nothing does)."""
     classes = np.array(promotion.outputs.classes)
     if not len(images["pixels"]):
-        return pd.DataFrame(columns=["file", "class", "probability", "top3", "inverted"])
+        columns = ["file", "class", "probability", "top3", "inverted", "warning"]
+        return pd.DataFrame(columns=columns)
     probabilities = model.predict(images["pixels"], verbose=0)
     top = np.argsort(-probabilities, axis=1)[:, :3]
     rows = np.arange(len(top))[:, None]
@@ -83,9 +87,11 @@ def predict_classes(model: Any, images: dict[str, Any], promotion: Promotion) ->
             "probability": probabilities[rows[:, 0], top[:, 0]],
             "top3": top3,
             "inverted": images["inverted"],
+            "warning": image_warnings(images["pixels"], promotion.inputs, training_spread(model)),
         }
     )
     logger.info("Scored %d images with %s", len(predictions), promotion.described)
+    _log_warned(predictions["warning"], "images")
     return predictions
 
 
@@ -158,6 +164,20 @@ def check_housing_rows(rows: pd.DataFrame, promotion: Promotion) -> pd.DataFrame
 def predict_values(model: Any, rows: pd.DataFrame, promotion: Promotion) -> pd.DataFrame:
     """The rows with the promoted model's prediction of the target beside them."""
     target = f"predicted_{promotion.outputs.target}"
-    values = model.predict(rows.to_numpy(np.float32), verbose=0).ravel() if len(rows) else []
+    features = rows.to_numpy(np.float32)
+    values = model.predict(features, verbose=0).ravel() if len(rows) else []
+    warnings = house_warnings(features, promotion.inputs, training_spread(model))
     logger.info("Scored %d houses with %s", len(rows), promotion.described)
-    return rows.assign(**{target: values})
+    _log_warned(pd.Series(warnings, dtype=str), "houses")
+    return rows.assign(**{target: values, "warning": warnings})
+
+
+def _log_warned(warnings: pd.Series, what: str) -> None:
+    """One log line for the rows that carry a warning, with the first of them."""
+    if warned := int((warnings != "").sum()):
+        first = warnings[warnings != ""].iloc[0]
+        logger.warning(
+            "%d of %d %s look otherwise than the training data (see the predictions' "
+            "warning column), e.g. row %d: %s",
+            warned, len(warnings), what, int(np.argmax(warnings != "")) + 1, first,
+        )  # fmt: skip
