@@ -1,0 +1,177 @@
+"""Models trained together (``batched.fit_models``) are each the model ``fit_model`` trains
+alone: the same history, weights, stopping epoch and optimizer state, to float tolerance.
+
+The batched program is JAX's, and the suite runs on TensorFlow: the comparisons run in
+one JAX process (``COMPARE``), whose findings the tests below read.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from from_data_to_model import batched
+from tests.specs import DEFAULTS
+
+JAX_ABSENT = importlib.util.find_spec("jax") is None
+needs_jax = pytest.mark.skipif(
+    JAX_ABSENT, reason="JAX ABSENT: install the [jax] extra (make test does)"
+)
+TOLERANCE = 1e-5
+
+# The models compared. Batch "each": alone in a batch. Batch "together": one program,
+# the models differing in seed, L1/L2, epochs and early stopping (one stops early).
+SMALL = {"hidden": {"units": [16], "l1": 1e-3, "l2": 1e-3}, "optimizer": {"learning_rate": 0.01},
+         "epochs": 12, "batch_size": 64, "train_loss_rows": 300,
+         "early_stopping": {"patience": 2}}  # fmt: skip
+CASES = {
+    "each": [
+        {"seed": 7},
+        {"seed": 7, "dropout": {"layers": 1}, "early_stopping": {"enabled": True}},
+        {"seed": 7, "dropout": {"layers": 2}, "early_stopping": {"enabled": True}},
+    ],
+    "together": [
+        {"seed": 7, "dropout": {"layers": 1}, "early_stopping": {"enabled": True, "patience": 1}},
+        {"seed": 8, "dropout": {"layers": 1}, "hidden": {"l1": 0.0, "l2": 0.0}},
+        {"seed": 9, "dropout": {"layers": 1}, "hidden": {"l2": 0.0}, "epochs": 5},
+    ],
+}
+
+COMPARE = textwrap.dedent(
+    """
+    import json, sys
+    import numpy as np
+    from from_data_to_model import batched, models
+    from from_data_to_model.model_spec import ModelSpec
+
+    cases = json.loads(sys.argv[1])
+    rng = np.random.default_rng(0)
+    def data(rows):
+        x = rng.normal(size=(rows, 20)).astype("float32")
+        return x, np.eye(10, dtype="float32")[rng.integers(0, 10, rows)]
+    X, y, X_val, y_val = *data(700), *data(130)
+
+    def compare(alone, batch):
+        (model, history, fit), (b_model, b_history, b_fit) = alone, batch
+        return {
+            "keys": [list(history), list(b_history)],
+            "epochs": [len(history["loss"]), len(b_history["loss"])],
+            "model_epoch": [fit["model_epoch"], b_fit["model_epoch"]],
+            "history": max(float(np.max(np.abs(np.subtract(history[k], b_history[k]))))
+                           for k in history if len(history[k]) == len(b_history[k])),
+            "weights": max(float(np.max(np.abs(a - b)))
+                           for a, b in zip(model.get_weights(), b_model.get_weights())),
+            "optimizer": max(float(np.max(np.abs(np.asarray(a) - np.asarray(b)))) for a, b in
+                             zip(model.optimizer.variables, b_model.optimizer.variables)),
+            "predictions": float(np.max(np.abs(model.predict(X_val, verbose=0)
+                                               - b_model.predict(X_val, verbose=0)))),
+        }
+
+    found = {}
+    for name, specs in cases.items():
+        specs = [ModelSpec.model_validate(spec) for spec in specs]
+        alone = [models.fit_model(spec, X, y, X_val, y_val) for spec in specs]
+        finished = []
+        if name == "each":
+            batches = [batched.fit_models([spec], X, y, X_val, y_val)[0] for spec in specs]
+        else:
+            batches = batched.fit_models(specs, X, y, X_val, y_val, on_done=finished.append)
+        found[name] = {"models": [compare(a, b) for a, b in zip(alone, batches)],
+                       "finished": finished}
+    first = cases["each"][0]
+    other = ModelSpec.model_validate(first | {"hidden": first["hidden"] | {"units": [8]}})
+    found["refused"] = batched.batchable([ModelSpec.model_validate(first), other])
+    print(json.dumps(found))
+    """
+)
+
+
+def spec(changes: dict) -> dict:
+    merged = DEFAULTS.model_dump()
+    for part in (SMALL, changes):
+        for key, value in part.items():
+            merged[key] = merged[key] | value if isinstance(value, dict) else value
+    return merged
+
+
+@pytest.fixture(scope="module")
+def compared() -> dict:
+    cases = {name: [spec(c) for c in changes] for name, changes in CASES.items()}
+    env = os.environ | {"KERAS_BACKEND": "jax"}
+    done = subprocess.run(
+        [sys.executable, "-c", COMPARE, json.dumps(cases)],
+        capture_output=True, text=True, env=env, check=False, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def assert_same(found: dict) -> None:
+    assert found["keys"][0] == found["keys"][1]
+    assert found["epochs"][0] == found["epochs"][1]
+    assert found["model_epoch"][0] == found["model_epoch"][1]
+    for part in ("history", "weights", "optimizer", "predictions"):
+        assert found[part] < TOLERANCE, (part, found[part])
+
+
+@needs_jax
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "case", range(len(CASES["each"])), ids=["plain", "dropout+ES", "2 dropout+ES"]
+)
+def test_one_model_in_a_batch_is_the_model_trained_alone(compared, case):
+    assert_same(compared["each"]["models"][case])
+
+
+@needs_jax
+@pytest.mark.slow
+def test_models_trained_together_are_each_the_model_trained_alone(compared):
+    together = compared["together"]["models"]
+    for found in together:
+        assert_same(found)
+    # They did differ: one stopped early, one ran its 5 epochs, one its 12.
+    assert [found["epochs"][0] for found in together][1:] == [12, 5]
+    assert together[0]["epochs"][0] < 12
+    assert together[0]["model_epoch"][0] < together[0]["epochs"][0]  # best weights restored
+
+
+@needs_jax
+@pytest.mark.slow
+def test_each_model_is_reported_done_as_it_finishes(compared):
+    together = [found["epochs"][0] for found in compared["together"]["models"]]
+    assert compared["together"]["finished"] == sorted(range(3), key=lambda k: together[k])
+
+
+@needs_jax
+@pytest.mark.slow
+def test_models_of_other_shapes_are_refused(compared):
+    assert "differ in more than seed" in compared["refused"]
+
+
+def test_batched_training_needs_the_jax_backend():
+    import keras
+
+    if keras.backend.backend() == "jax":
+        pytest.skip("this process runs on JAX")
+    problem = batched.batchable([DEFAULTS])
+    assert problem == f"batched training needs the JAX backend (this is {keras.backend.backend()})"
+
+
+def test_shape_key_ignores_what_each_model_keeps_for_itself():
+    def changed(part: str, **fields):
+        return getattr(DEFAULTS, part).model_copy(update=fields)
+
+    own = DEFAULTS.model_copy(
+        update={"seed": 1, "epochs": 3, "hidden": changed("hidden", l2=0.5),
+                "early_stopping": changed("early_stopping", enabled=True)}
+    )  # fmt: skip
+    assert batched.shape_key(own) == batched.shape_key(DEFAULTS)
+    for field, value in (("units", [3]), ("activation", "tanh")):
+        other = DEFAULTS.model_copy(update={"hidden": changed("hidden", **{field: value})})
+        assert batched.shape_key(other) != batched.shape_key(DEFAULTS), field
