@@ -28,29 +28,38 @@ import time
 from pathlib import Path
 
 import numpy as np
-from scipy import stats
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
 from ceilings import dense_flops_per_row  # noqa: E402
 
+from from_data_to_model.stats import t_interval  # noqa: E402
+
 
 def study_specs(seeds: int, epochs: int | None, variants: list[str] | None) -> list:
-    """The study's resolved specs, ``seeds`` seeds per variant, as the pipeline makes them."""
+    """The study's resolved specs with ``seeds`` seeds (a count, as
+    ``--params regularization.seeds=N`` gives), as its training nodes resolve them."""
     from kedro.config import OmegaConfigLoader
 
     from from_data_to_model import settings
     from from_data_to_model.model_spec import ModelSpec, ModelSpecChanges, resolve_spec
+    from from_data_to_model.study import StudyShape
 
     loader = OmegaConfigLoader(str(ROOT / "conf"), env="base", **settings.CONFIG_LOADER_ARGS)
-    study = loader["parameters"]["regularization"]
+    parameters = loader["parameters"]
+    parameters["regularization"]["seeds"] = seeds
+    study = parameters["regularization"]
     defaults = ModelSpec.model_validate(study["defaults"])
     specs = []
-    for variant in variants or list(study["variants"]):
-        spec = resolve_spec(defaults, ModelSpecChanges.model_validate(study["variants"][variant]))
-        for seed in range(defaults.seed, defaults.seed + seeds):
-            update = {"seed": seed} | ({"epochs": min(epochs, spec.epochs)} if epochs else {})
-            specs.append((variant, spec.model_copy(update=update)))
+    for run in StudyShape.from_parameters(parameters).runs():
+        if variants and run.variant not in variants:
+            continue
+        changes = ModelSpecChanges.model_validate(study["variants"][run.variant])
+        spec = resolve_spec(
+            resolve_spec(defaults, changes), ModelSpecChanges.model_validate(run.changes())
+        )
+        capped = min(spec.epochs, epochs or spec.epochs)
+        specs.append((run.variant, spec.model_copy(update={"epochs": capped})))
     return specs
 
 
@@ -79,17 +88,11 @@ def worker(mode: str, seeds: int, epochs: int | None, variants: list[str] | None
 
     data, specs = load_data(), study_specs(seeds, epochs, variants)
     start = time.perf_counter()
+    plain = [spec for _, spec in specs]
     if mode == "sequential":
-        fits = [models.fit_model(spec, *data.values()) for _, spec in specs]
+        fits = [models.fit_model(spec, *data.values()) for spec in plain]
     else:
-        groups: dict[tuple, list[int]] = {}
-        for position, (_, spec) in enumerate(specs):
-            groups.setdefault(batched.shape_key(spec), []).append(position)
-        fits = [None] * len(specs)
-        for positions in groups.values():
-            group = batched.fit_models([specs[p][1] for p in positions], *data.values())
-            for position, fit in zip(positions, group, strict=True):
-                fits[position] = fit
+        fits = batched.fit_groups(plain, *data.values())
     wall = time.perf_counter() - start
     rows, val_rows = len(data["X_train"]), len(data["X_val"])
     return {
@@ -152,7 +155,7 @@ def main() -> None:
         )
         for variant, losses in sequential.items():
             mean, other = np.mean(losses), np.mean(batched[variant])
-            low, high = _interval(losses)
+            low, high = t_interval(losses, 0.95)
             print(f"| {variant} | {mean:.4f} [{low:.4f}, {high:.4f}] | {other:.4f} "
                   f"| {'yes' if low <= other <= high else 'NO'} |")  # fmt: skip
 
@@ -162,13 +165,6 @@ def _by_variant(losses: list[list]) -> dict[str, list[float]]:
     for variant, loss in losses:
         grouped.setdefault(variant, []).append(loss)
     return grouped
-
-
-def _interval(losses: list[float]) -> tuple[float, float]:
-    if len(losses) < 2:
-        return float("nan"), float("nan")
-    half = stats.t.ppf(0.975, len(losses) - 1) * stats.sem(losses)
-    return float(np.mean(losses) - half), float(np.mean(losses) + half)
 
 
 if __name__ == "__main__":

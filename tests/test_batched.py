@@ -25,8 +25,9 @@ needs_jax = pytest.mark.skipif(
 )
 TOLERANCE = 1e-5
 
-# The models compared. Batch "each": alone in a batch. Batch "together": one program,
-# the models differing in seed, L1/L2, epochs and early stopping (one stops early).
+# The models compared. Batch "each": alone in a batch. Batch "together": three in one
+# program, differing in seed, L1/L2, epochs and early stopping (one stops early), and one
+# of another shape, trained in a program of its own (``fit_groups``).
 SMALL = {"hidden": {"units": [16], "l1": 1e-3, "l2": 1e-3}, "optimizer": {"learning_rate": 0.01},
          "epochs": 12, "batch_size": 64, "train_loss_rows": 300,
          "early_stopping": {"patience": 2}}  # fmt: skip
@@ -40,6 +41,7 @@ CASES = {
         {"seed": 7, "dropout": {"layers": 1}, "early_stopping": {"enabled": True, "patience": 1}},
         {"seed": 8, "dropout": {"layers": 1}, "hidden": {"l1": 0.0, "l2": 0.0}},
         {"seed": 9, "dropout": {"layers": 1}, "hidden": {"l2": 0.0}, "epochs": 5},
+        {"seed": 10, "hidden": {"units": [8]}},  # another shape: a program of its own
     ],
 }
 
@@ -81,7 +83,7 @@ COMPARE = textwrap.dedent(
         if name == "each":
             batches = [batched.fit_models([spec], X, y, X_val, y_val)[0] for spec in specs]
         else:
-            batches = batched.fit_models(specs, X, y, X_val, y_val, on_done=finished.append)
+            batches = batched.fit_groups(specs, X, y, X_val, y_val, on_done=finished.append)
         found[name] = {"models": [compare(a, b) for a, b in zip(alone, batches)],
                        "finished": finished}
     first = cases["each"][0]
@@ -135,8 +137,8 @@ def test_models_trained_together_are_each_the_model_trained_alone(compared):
     together = compared["together"]["models"]
     for found in together:
         assert_same(found)
-    # They did differ: one stopped early, one ran its 5 epochs, one its 12.
-    assert [found["epochs"][0] for found in together][1:] == [12, 5]
+    # They did differ: one stopped early, one ran its 5 epochs, two their 12.
+    assert [found["epochs"][0] for found in together][1:] == [12, 5, 12]
     assert together[0]["epochs"][0] < 12
     assert together[0]["model_epoch"][0] < together[0]["epochs"][0]  # best weights restored
 
@@ -145,7 +147,8 @@ def test_models_trained_together_are_each_the_model_trained_alone(compared):
 @pytest.mark.slow
 def test_each_model_is_reported_done_as_it_finishes(compared):
     together = [found["epochs"][0] for found in compared["together"]["models"]]
-    assert compared["together"]["finished"] == sorted(range(3), key=lambda k: together[k])
+    first_program = sorted(range(3), key=lambda k: together[k])
+    assert compared["together"]["finished"] == [*first_program, 3]
 
 
 @needs_jax

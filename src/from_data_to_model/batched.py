@@ -177,7 +177,7 @@ class _Program:
         import jax.numpy as jnp
         import keras
 
-        self.template, self.optimizer = template, template.optimizer
+        self.optimizer = template.optimizer
         self.optimizer.build(template.trainable_variables)
         kernels = _hidden_kernels(template)
 
@@ -238,7 +238,7 @@ class _Program:
             loss_sum, correct = loss_sum + np.asarray(losses), correct + np.asarray(right)
         return stack, loss_sum, correct
 
-    def measure(self, stack: _Stack, x: np.ndarray, y: np.ndarray):
+    def measure(self, stack: _Stack, x: Any, y: Any):
         """Per model: mean data loss, accuracy (inference mode) and L1/L2 penalty."""
         loss_sum = correct = penalty = 0
         for begin in range(0, len(x), EVAL_CHUNK):
@@ -294,7 +294,7 @@ def fit_models(
     members = _members(specs, X_train.shape[1], rows)
     program = _Program(members[0].model)
     stack = _stack(members, program.optimizer)
-    X, Y = jnp.asarray(X_train), jnp.asarray(y_train)
+    X, Y, X_val, y_val = (jnp.asarray(a) for a in (X_train, y_train, X_val, y_val))  # once
     check_rows = min(specs[0].train_loss_rows, rows)
     X_check, y_check = X[:check_rows], Y[:check_rows]
     active, data_seconds = list(range(len(members))), 0.0
@@ -331,3 +331,27 @@ def fit_models(
             active = [active[p] for p in staying]
     wall = time.perf_counter() - start
     return [(m.model, m.history, m.fit(wall, data_seconds, len(members))) for m in members]
+
+
+def fit_groups(
+    specs: list[ModelSpec],
+    X_train: np.ndarray,
+    y_train: np.ndarray,
+    X_val: np.ndarray,
+    y_val: np.ndarray,
+    on_done: Callable[[int], None] | None = None,
+) -> list[tuple[Any, dict[str, list[float]], dict[str, float]]]:
+    """Train any ``specs``: one ``fit_models`` program per group of same-shaped models
+    (``shape_key``), the groups one after another; ``on_done(k)`` and the results as
+    ``fit_models`` gives them, per spec in order."""
+    groups: dict[tuple, list[int]] = {}
+    for position, spec in enumerate(specs):
+        groups.setdefault(shape_key(spec), []).append(position)
+    fits: list[Any] = [None] * len(specs)
+    for positions in groups.values():
+        done = None if on_done is None else (lambda k, p=positions: on_done(p[k]))
+        group = [specs[p] for p in positions]
+        for position, fit in zip(positions, fit_models(group, X_train, y_train, X_val, y_val, done),
+                                 strict=True):  # fmt: skip
+            fits[position] = fit
+    return fits
