@@ -178,3 +178,21 @@ def test_shape_key_ignores_what_each_model_keeps_for_itself():
     for field, value in (("units", [3]), ("activation", "tanh")):
         other = DEFAULTS.model_copy(update={"hidden": changed("hidden", **{field: value})})
         assert batched.shape_key(other) != batched.shape_key(DEFAULTS), field
+
+
+def test_a_program_too_large_for_memory_stops_before_training_and_says_what_to_set():
+    import numpy as np
+
+    X_train, X_val = np.zeros((50000, 784), np.float32), np.zeros((10000, 784), np.float32)
+    specs = [DEFAULTS.model_copy(update={"seed": s}) for s in range(10)]
+    one = batched.memory_needed(specs[:1], X_train, X_val)
+    ten = batched.memory_needed(specs, X_train, X_val)
+    data = X_train.nbytes + X_val.nbytes
+    assert ten - data == 10 * (one - data)  # each model's share, the data once
+    batched.check_memory(specs, X_train, X_val, available=ten)  # fits: no error
+    with pytest.raises(batched.ProgramTooLargeError) as excinfo:
+        batched.check_memory(specs, X_train, X_val, available=data + 3 * (one - data) + 1)
+    message = str(excinfo.value)
+    assert "these 10 models" in message and "Nothing was trained" in message
+    assert "--params training.max_batch_models=3" in message
+    assert "training.batch_models=off" in message

@@ -9,12 +9,14 @@ L1/L2 strengths (its own penalty), its epochs and its early stopping (patience, 
 weights restored). A model that stops leaves the batch. With one model, the history and
 weights equal ``fit_model``'s to float tolerance (``tests/test_batched.py``).
 
-The study's pipeline still trains one model per node: this module is the engine for
-batched training nodes, measured by ``benchmarks/batched_training.py``.
+The study's training nodes use it where ``training.batch_models`` is ``auto`` and the
+backend is JAX (``modelling.nodes.BatchTraining``); ``benchmarks/batched_training.py``
+measures it.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -22,20 +24,9 @@ from typing import Any
 
 import numpy as np
 
-from from_data_to_model.model_spec import ModelSpec
+from from_data_to_model.model_spec import ModelSpec, shape_key
 
 EVAL_CHUNK = 2048  # rows at a time when measuring losses in inference mode
-
-
-def shape_key(spec: ModelSpec) -> tuple:
-    """What models must share to be trained in one program: everything but their seed,
-    L1/L2 strengths, epochs and early stopping."""
-    hidden = spec.hidden
-    return (
-        tuple(hidden.units), hidden.activation, spec.dropout.layers, spec.dropout.rate,
-        spec.output.units, spec.output.activation, spec.optimizer.model_dump_json(),
-        spec.loss, tuple(spec.metrics), spec.batch_size, spec.train_loss_rows,
-    )  # fmt: skip
 
 
 def batchable(specs: list[ModelSpec]) -> str | None:
@@ -53,6 +44,70 @@ def batchable(specs: list[ModelSpec]) -> str | None:
     if any(spec.optimizer.weight_decay for spec in specs):
         return "batched training does not apply weight decay"
     return None
+
+
+GIB = 2**30
+
+
+class ProgramTooLargeError(MemoryError):
+    """A batch of models that would not fit in the memory available."""
+
+
+def _model_bytes(spec: ModelSpec, X_train: np.ndarray) -> int:
+    """Bytes one model of a program holds at its peak: its weights six times over (its Keras
+    model's, the stacked ones, the optimizer's slots, the gradients, the best weights kept,
+    the step's new ones), a step's activations forward and back, a measuring chunk's, and
+    its batch orders."""
+    rows, width = X_train.shape
+    layers = [width, *spec.hidden.units, spec.output.units]
+    weights = sum(a * b + b for a, b in zip(layers, layers[1:], strict=False))
+    units = sum(layers[1:])
+    return 4 * (6 * weights + 4 * spec.batch_size * units + 2 * EVAL_CHUNK * units) + 8 * rows
+
+
+def memory_needed(specs: list[ModelSpec], X_train: np.ndarray, X_val: np.ndarray) -> int:
+    """Bytes a program of ``specs`` is expected to hold at its peak: each model's
+    (``_model_bytes``), and the data on the device once."""
+    models = sum(_model_bytes(spec, X_train) for spec in specs)
+    return models + X_train.nbytes + X_val.nbytes
+
+
+def available_memory() -> int | None:
+    """Bytes the system can give without swapping (``MemAvailable``; None: unknown)."""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_memory(
+    specs: list[ModelSpec], X_train: np.ndarray, X_val: np.ndarray, available: int | None = None
+) -> None:
+    """Stop, before any training, a program that would not fit in ``available`` bytes
+    (default: ``available_memory()``), saying how many models would.
+
+    Raises:
+        ProgramTooLargeError: naming ``training.max_batch_models`` and ``training.batch_models``.
+    """
+    available = available_memory() if available is None else available
+    needed = memory_needed(specs, X_train, X_val)
+    if available is None or needed <= available:
+        return
+    fits = max(1, (available - X_train.nbytes - X_val.nbytes) // _model_bytes(specs[0], X_train))
+    raise ProgramTooLargeError(
+        f"Training these {len(specs)} models as one program needs about {needed / GIB:.1f} "
+        f"GiB, and {available / GIB:.1f} GiB is available. Nothing was trained. Train "
+        f"fewer at once: --params training.max_batch_models={min(fits, len(specs) - 1)} "
+        "(or in conf/local/parameters_training.yml), or one at a time: --params "
+        "training.batch_models=off."
+    )
 
 
 @dataclass

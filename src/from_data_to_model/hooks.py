@@ -21,8 +21,20 @@ logger = logging.getLogger(__name__)
 
 
 def training_nodes(pipeline: Pipeline) -> list[Node]:
-    """The nodes that each train one model."""
+    """The nodes that train models: each one, or a batch of them as one program."""
     return [n for n in pipeline.nodes if TRAINING_TAG in n.tags]
+
+
+def trained_models(node: Node) -> list[str]:
+    """The namespaces of the models a node trains (none: it trains none): every training
+    node writes each of its models' ``<namespace>.training_metadata``."""
+    if TRAINING_TAG not in node.tags:
+        return []
+    return [
+        output.rpartition(".")[0]
+        for output in node.outputs
+        if output.rpartition(".")[2] == "training_metadata"
+    ]
 
 
 class TrainingProgressHooks:
@@ -48,7 +60,7 @@ class TrainingProgressHooks:
         training = training_nodes(pipeline)
         if run_params.get("only_missing_outputs"):
             training = [n for n in training if not all(catalog.exists(o) for o in n.outputs)]
-        self._progress = ModelProgress(len(training))
+        self._progress = ModelProgress(sum(len(trained_models(n)) for n in training))
         self._pid = os.getpid()
         self._started = 0
 
@@ -57,16 +69,17 @@ class TrainingProgressHooks:
 
     @hook_impl
     def before_node_run(self, node: Node) -> None:
-        """Log the model that starts training, and its place in the run."""
-        if TRAINING_TAG not in node.tags:
+        """Log the models that start training, and their place in the run."""
+        models = trained_models(node)
+        if not models:
             return
+        named = models[0] if len(models) == 1 else f"{len(models)} models of {node.namespace}"
         if self._counting():
-            self._started += 1
-            logger.info(
-                "Training %s (%d of %d)", node.namespace, self._started, self._progress.total
-            )
+            first, self._started = self._started + 1, self._started + len(models)
+            places = f"{first}" if len(models) == 1 else f"{first}-{self._started}"
+            logger.info("Training %s (%s of %d)", named, places, self._progress.total)
         else:
-            logger.info("Training %s", node.namespace)
+            logger.info("Training %s", named)
 
     @hook_impl
     def after_node_run(self, node: Node) -> None:
@@ -75,9 +88,9 @@ class TrainingProgressHooks:
             self.node_completed(node)
 
     def node_completed(self, node: Node) -> None:
-        """Count a finished node of the run (one that trained a model: a progress line)."""
-        if TRAINING_TAG in node.tags and self._progress is not None:
-            logger.info(self._progress.model_done())
+        """Count a finished node of the run (one that trained models: a progress line)."""
+        if (models := len(trained_models(node))) and self._progress is not None:
+            logger.info(self._progress.model_done(models))
 
 
 class FinalStageChecks:

@@ -165,3 +165,14 @@ def nested(path: str, value: Any) -> dict[str, Any]:
 def setting(path: str, value: Any) -> ModelSpecChanges:
     """The changes that set one field of a spec, validated (the error names the field)."""
     return ModelSpecChanges.model_validate(nested(path, value))
+
+
+def shape_key(spec: ModelSpec) -> tuple:
+    """What models must share to be trained in one program: everything but their seed,
+    L1/L2 strengths, epochs and early stopping."""
+    hidden = spec.hidden
+    return (
+        tuple(hidden.units), hidden.activation, spec.dropout.layers, spec.dropout.rate,
+        spec.output.units, spec.output.activation, spec.optimizer.model_dump_json(),
+        spec.loss, tuple(spec.metrics), spec.batch_size, spec.train_loss_rows,
+    )  # fmt: skip

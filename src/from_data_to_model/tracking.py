@@ -36,10 +36,10 @@ from kedro.framework.hooks import hook_impl
 from kedro.pipeline import Pipeline
 from kedro.pipeline.node import Node
 
-from from_data_to_model.hooks import training_nodes
+from from_data_to_model.hooks import trained_models, training_nodes
 from from_data_to_model.model_spec import flat_spec, spec_paths
 from from_data_to_model.promotion import promoted_in
-from from_data_to_model.study import RUN_FIELDS, TRAINING_TAG
+from from_data_to_model.study import RUN_FIELDS
 
 logger = logging.getLogger(__name__)
 
@@ -174,14 +174,14 @@ class ModelTrackingHooks:
         import mlflow
 
         TrackingTarget.withdraw()
-        self._runs, self._models = {}, {n.namespace for n in training_nodes(pipeline)}
+        models = [model for n in training_nodes(pipeline) for model in trained_models(n)]
+        self._runs, self._models = {}, set(models)
         try:
             result = yield
             run = mlflow.active_run()  # None: tracking is disabled for this pipeline
             if run is not None:
                 # a write before any training: a store that takes no writes stops the run here
-                models = str(len(training_nodes(pipeline)))
-                mlflow.MlflowClient().set_tag(run.info.run_id, "models", models)
+                mlflow.MlflowClient().set_tag(run.info.run_id, "models", str(len(models)))
                 uri = mlflow.get_tracking_uri()
                 TrackingTarget(uri, run.info.experiment_id, run.info.run_id).export()
         except Exception as error:
@@ -235,11 +235,11 @@ class ModelTrackingHooks:
         self, client: Any, target: TrackingTarget, node: Node, inputs: dict[str, Any],
         outputs: dict[str, Any],
     ) -> None:  # fmt: skip
-        if TRAINING_TAG in node.tags:
-            self._runs[node.namespace] = self._log_model(client, target, node, outputs)
+        for model in trained_models(node):
+            self._runs[model] = self._log_model(client, target, model, outputs)
         for name, data in outputs.items():
             if declared(self._catalog, name, self._entries) == METRICS:
-                self._log_metrics(client, target, node.namespace, numbers(data))
+                self._log_metrics(client, target, _namespace(name), numbers(data))
         for promotion, model in promoted_in(inputs, outputs):
             from from_data_to_model.serving import log_served_model
 
@@ -248,9 +248,9 @@ class ModelTrackingHooks:
 
     def _log_artifact(self, client: Any, target: TrackingTarget, node: Node, name: str) -> None:
         """The file or folder ``name`` was saved to, under its namespace's folder, on the run
-        of the node's namespace (a model's), else on the run of ``kedro run``."""
+        of its namespace (a model's), else on the run of ``kedro run``."""
         path = saved_path(self._catalog, name, self._version, self._entries)
-        run_id = self._model_run(client, target, node.namespace) or target.parent_run_id
+        run_id = self._model_run(client, target, _namespace(name)) or target.parent_run_id
         folder = name.rsplit(".", 1)[0].replace(".", "/")
         if path.is_dir():
             client.log_artifacts(run_id, str(path), f"{folder}/{path.name}")
@@ -265,7 +265,8 @@ class ModelTrackingHooks:
         run_id = self._model_run(client, target, namespace)
         if run_id is None:
             run_id = target.parent_run_id
-            metrics = {f"{namespace}.{k}": v for k, v in metrics.items()}
+            if namespace:
+                metrics = {f"{namespace}.{k}": v for k, v in metrics.items()}
         client.log_batch(run_id, metrics=_metrics(metrics, int(time.time() * 1000)))
 
     def _model_run(self, client: Any, target: TrackingTarget, namespace: str) -> str | None:
@@ -284,15 +285,20 @@ class ModelTrackingHooks:
         return self._runs[namespace]
 
     def _log_model(
-        self, client: Any, target: TrackingTarget, node: Node, outputs: dict[str, Any]
+        self, client: Any, target: TrackingTarget, namespace: str, outputs: dict[str, Any]
     ) -> str:
-        """A child run, timed as the training was: spec as parameters, per-epoch metrics,
+        """A child run of the model trained in ``namespace`` (its training node's
+        ``outputs``), timed as the training was: spec as parameters, per-epoch metrics,
         Keras model."""
         import mlflow
         from mlflow.entities import Param
 
         started = time.monotonic()
-        named = {name.removeprefix(f"{node.namespace}."): data for name, data in outputs.items()}
+        named = {
+            name.removeprefix(f"{namespace}."): data
+            for name, data in outputs.items()
+            if _namespace(name) == namespace
+        }
         metadata, history, model, spec = (
             named["training_metadata"], named["training_history"], named["model@keras"],
             named["spec"],
@@ -304,7 +310,7 @@ class ModelTrackingHooks:
             **{k: str(metadata[k]) for k in ("keras_backend", "keras_version") if k in metadata},
         }
         run_id = client.create_run(
-            target.experiment_id, start_time=end_ms - fit_ms, tags=tags, run_name=node.namespace
+            target.experiment_id, start_time=end_ms - fit_ms, tags=tags, run_name=namespace
         ).info.run_id
         summary = {k: float(metadata[k]) for k in TRAINING_METRICS}
         client.log_batch(
@@ -322,9 +328,15 @@ class ModelTrackingHooks:
         client.set_terminated(run_id, end_time=end_ms)
         logger.info(
             "MLflow: logged %s as run %s (%.1f s)",
-            node.namespace, run_id, time.monotonic() - started,
+            namespace, run_id, time.monotonic() - started,
         )  # fmt: skip
         return run_id
+
+
+def _namespace(dataset: str) -> str:
+    """The namespace a dataset is in (``regularization.l2.seed_43.spec`` →
+    ``regularization.l2.seed_43``; none: "")."""
+    return dataset.rpartition(".")[0]
 
 
 def _metrics(values: dict[str, float], timestamp_ms: int, step: int = 0) -> list:

@@ -5,6 +5,7 @@ from .pipeline import (
     FASHION_MNIST_TRAINING_DATA,
     create_pipeline,
     model_template,
+    models_pipeline,
     variant_parameters,
 )
 
@@ -13,5 +14,6 @@ __all__ = [
     "Training",
     "create_pipeline",
     "model_template",
+    "models_pipeline",
     "variant_parameters",
 ]

@@ -71,6 +71,14 @@ class Training:
 
     run: Run
 
+    def resolved(self, defaults: ModelSpec, changes: ModelSpecChanges | None) -> ModelSpec:
+        """The run's spec: ``defaults`` with the variant's ``changes`` and the run's own
+        (seed, sweep point)."""
+        spec = resolve_spec(defaults, changes)
+        if own := self.run.changes():
+            spec = resolve_spec(spec, ModelSpecChanges.model_validate(own))
+        return spec
+
     def train_model(
         self,
         X_train: Any,
@@ -91,24 +99,88 @@ class Training:
         """
         from from_data_to_model import models  # Keras loads when a model trains, not before
 
-        spec = resolve_spec(defaults, changes)
-        if own := self.run.changes():
-            spec = resolve_spec(spec, ModelSpecChanges.model_validate(own))
+        spec = self.resolved(defaults, changes)
         X_train = as_float32(X_train)
         model, history, fit = models.fit_model(
             spec, X_train, as_float32(y_train), as_float32(X_val), as_float32(y_val)
         )
+        return self.outputs(spec, model, history, fit, len(X_train))
+
+    def outputs(
+        self, spec: ModelSpec, model: Any, history: dict[str, list[float]],
+        fit: dict[str, float], train_rows: int, program_models: int = 1,
+    ) -> tuple[Any, dict[str, Any], pd.DataFrame, dict[str, Any]]:  # fmt: skip
+        """The training node's outputs for a fitted model (``train_model``'s returns), of
+        ``program_models`` trained as one program."""
+        from from_data_to_model import models
+
         history = history_frame(history)
-        metadata = self.run.fields(spec.seed) | training_metadata(spec, history, len(X_train), fit)
+        metadata = self.run.fields(spec.seed) | training_metadata(spec, history, train_rows, fit)
         metadata |= {"parameter_count": int(model.count_params()), **models.runtime()}
+        metadata |= {"program_models": program_models}
         metadata |= machine_information()  # the same seeds give other digits elsewhere
         RunInformation.model_validate(metadata)  # every field the summary carries is here
         logger.info(
-            "Trained %d epochs in %.1f s (model epoch %d, val_loss %.4f)",
-            len(history), fit["fit_seconds"], metadata["model_epoch"],
+            "Trained %s: %d epochs in %.1f s (model epoch %d, val_loss %.4f)",
+            self.run.namespace, len(history), fit["fit_seconds"], metadata["model_epoch"],
             history["val_loss"].iat[metadata["model_epoch"] - 1],
         )  # fmt: skip
         return model, spec.model_dump(), history, metadata
+
+
+# What a training node writes for each model, in its namespace, in this order.
+TRAINING_OUTPUTS = ("model@keras", "spec", "training_history", "training_metadata")
+
+
+@dataclass(frozen=True)
+class BatchTraining:
+    """The training node of several runs of one variant or sweep family trained together
+    as one program (``batched.fit_models``), each as ``Training`` would train it alone."""
+
+    runs: tuple[Run, ...]
+
+    def train_models(
+        self,
+        X_train: Any,
+        y_train: Any,
+        X_val: Any,
+        y_val: Any,
+        defaults: ModelSpec,
+        changes: ModelSpecChanges | None,
+    ) -> list[Any]:
+        """Fit every run's model, as one program where the backend can (JAX), else one
+        after another (a warning says why).
+
+        Returns:
+            ``Training.train_model``'s four outputs for each run, run after run
+            (``TRAINING_OUTPUTS``).
+
+        Raises:
+            batched.ProgramTooLargeError: before any training, when the program would not fit
+                in the memory available (it says what to set).
+        """
+        from from_data_to_model import batched, models
+
+        trainings = [Training(run) for run in self.runs]
+        specs = [training.resolved(defaults, changes) for training in trainings]
+        data = [as_float32(a) for a in (X_train, y_train, X_val, y_val)]
+        if problem := batched.batchable(specs):
+            logger.warning("Training %d models one after another: %s.", len(specs), problem)
+            fits = [models.fit_model(spec, *data) for spec in specs]
+            together = 1
+        else:
+            batched.check_memory(specs, data[0], data[2])
+            done = iter(range(1, len(specs) + 1))
+            fits = batched.fit_models(specs, *data, on_done=lambda k: logger.info(
+                "Finished %s (%d of %d in this program)",
+                self.runs[k].namespace, next(done), len(specs),
+            ))  # fmt: skip
+            together = len(specs)
+        return [
+            output
+            for training, spec, (model, history, fit) in zip(trainings, specs, fits, strict=True)
+            for output in training.outputs(spec, model, history, fit, len(data[0]), together)
+        ]
 
 
 def identity(metadata: dict[str, Any]) -> dict[str, Any]:

@@ -19,8 +19,12 @@ class RunInformation(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     parameter_count: int = Field(description="weights the model has")
-    fit_seconds: float = Field(description="seconds its fit took")
+    fit_seconds: float = Field(
+        description="seconds its fit took (trained with others: their program's, shared)"
+    )
     data_loss_seconds: float = Field(description="of which measuring the data losses")
+    # models trained before batching existed were trained alone
+    program_models: int = Field(1, description="models trained in its program (1: alone)")
     keras_backend: str = Field(description="tensorflow or jax")
     backend_version: str = Field(description="that backend's version")
     keras_version: str = Field(description="Keras' version")

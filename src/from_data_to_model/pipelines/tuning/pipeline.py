@@ -13,7 +13,7 @@ from kedro.pipeline import Pipeline, node, pipeline
 from from_data_to_model.frames import stack_tables
 from from_data_to_model.pipelines.modelling import (
     FASHION_MNIST_TRAINING_DATA,
-    model_template,
+    models_pipeline,
     variant_parameters,
 )
 from from_data_to_model.study import (
@@ -39,13 +39,7 @@ TAGS = [EVALUATION_TAG, AGGREGATE_TAG, REPORTING_TAG]
 def family_pipeline(study: StudyShape, name: str) -> Pipeline:
     """Every point of one family, then its curve, settled value, figure and report section."""
     family, points = study.families[name], study.sweep(name)
-    trained = sum(
-        (
-            model_template(p, FASHION_MNIST_TRAINING_DATA, variant_parameters(p.variant))
-            for p in points
-        ),
-        Pipeline([]),
-    )
+    trained = models_pipeline(study, points, FASHION_MNIST_TRAINING_DATA, variant_parameters)
     summaries = [f"{p.namespace}.validation_summary" for p in points]
     curves = [f"{p.namespace}.learning_curve" for p in points]
     grid, variant = (
