@@ -22,6 +22,7 @@ from from_data_to_model import settings
 from from_data_to_model.evaluation_spec import Evaluation
 from from_data_to_model.pipelines.evaluation.tables import RUN_DEPENDENT
 from from_data_to_model.study import StudyShape
+from tests.cli import run_kedro
 from tests.raw_files import write_fashion_mnist, write_housing
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -163,10 +164,15 @@ class Project:
         return {**os.environ, "KEDRO_DISABLE_TELEMETRY": "true", "COLUMNS": "200"}
 
     def kedro(
-        self, *args: str, timeout: int = 600, env: dict[str, str] | None = None
+        self, *args: str, env: dict[str, str] | None = None, process: bool = False,
+        timeout: int = 600,
     ) -> subprocess.CompletedProcess:
-        """Run the ``kedro`` CLI in the project, as a user would (``env``: extra variables)."""
-        return self.run([str(self.kedro_path), *args], timeout=timeout, env=env)
+        """Run the ``kedro`` CLI in the project, as a user would (``env``: extra variables):
+        through Kedro's CLI in this process (``tests/cli.py``), or with ``process``, as a
+        command of its own."""
+        if process:
+            return self.run([str(self.kedro_path), *args], timeout=timeout, env=env)
+        return run_kedro(self.root, list(args), {"COLUMNS": "200", **(env or {})})
 
     def python(
         self, *args: str, timeout: int = 600, env: dict[str, str] | None = None

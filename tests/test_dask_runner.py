@@ -81,7 +81,7 @@ def test_scheduler_from_a_dask_config_file(tiny_project, tmp_path):
     """`scheduler-address` in a Dask config file is the scheduler the run uses."""
     (tmp_path / "dask.yaml").write_text("scheduler-address: tcp://127.0.0.1:9\n")
     result = tiny_project.kedro(
-        "run", "--pipeline=housing", RUNNER, env={"DASK_CONFIG": str(tmp_path)}
+        "run", "--pipeline=housing", RUNNER, env={"DASK_CONFIG": str(tmp_path)}, process=True
     )
     assert result.returncode != 0
     output = result.stdout + result.stderr
@@ -266,7 +266,7 @@ def test_separate_cluster_runs_housing_and_regularization(tiny_study, tiny_proje
     with SeparateCluster(tmp_path, workers=("w1", "w2")) as cluster:
         result = tiny_project.kedro(
             "run", "--pipelines=housing,regularization", "--env=cluster", RUNNER,
-            env={"DASK_SCHEDULER_ADDRESS": cluster.address},
+            env={"DASK_SCHEDULER_ADDRESS": cluster.address}, process=True,
         )  # fmt: skip
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
@@ -352,7 +352,7 @@ def test_killed_worker_stops_the_run_naming_the_node_and_resumes(tiny_project, t
 
         resumed = tiny_project.kedro(
             "run", "--pipeline=training", RUNNER, "--only-missing-outputs",
-            env={"DASK_SCHEDULER_ADDRESS": cluster.address},
+            env={"DASK_SCHEDULER_ADDRESS": cluster.address}, process=True,
         )  # fmt: skip
     output = resumed.stdout + resumed.stderr
     assert resumed.returncode == 0, output

@@ -114,7 +114,7 @@ def test_parallel_runner_gives_the_sequential_runs(tiny_study, tiny_project):
     seed 42: the sequential run's 2 seeds are independent runs)."""
     result = tiny_project.kedro(
         "run", "--pipeline=regularization", "--runner=ParallelRunner",
-        "--params", "regularization.seeds=1",
+        "--params", "regularization.seeds=1", process=True,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     parallel = tiny_project.catalog().load("regularization.runs_table")

@@ -20,7 +20,7 @@ def viz_build(tmp_path_factory):
     """``kedro viz build`` of a project whose local configuration adds a ninth variant."""
     project = copy_project(tmp_path_factory.mktemp("viz"))
     project.local_conf("parameters_extra", {"regularization": {"variants": {"extra": {"seed": 7}}}})
-    result = project.kedro("viz", "build")
+    result = project.kedro("viz", "build", process=True)  # it forks: not beside TensorFlow
     assert result.returncode == 0, result.stdout + result.stderr
     return project.root / "build"
 
@@ -82,7 +82,7 @@ def preview_build(tiny_study, tmp_path_factory):
     """``kedro viz build --include-previews`` of a tiny project after a run of every pipeline."""
     root = tmp_path_factory.mktemp("previews") / "project"
     shutil.copytree(tiny_study.root, root, ignore=shutil.ignore_patterns("build"))
-    result = Project(root).kedro("viz", "build", "--include-previews")
+    result = Project(root).kedro("viz", "build", "--include-previews", process=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "could not be previewed" not in result.stdout + result.stderr
     build = root / "build"
