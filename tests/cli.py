@@ -61,9 +61,7 @@ def _project_logging(root: Path, stream: io.StringIO):
             logging.getLogger(name).setLevel(level)
 
 
-def run_kedro(
-    root: Path, args: list[str], env: dict[str, str]
-) -> subprocess.CompletedProcess:
+def run_kedro(root: Path, args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     """``kedro *args`` in ``root``, with ``env`` set, as a finished process: its exit code
     and what it wrote (log lines, and an error's traceback as Python prints it)."""
     from kedro.framework.cli.cli import KedroCLI

@@ -164,7 +164,10 @@ class Project:
         return {**os.environ, "KEDRO_DISABLE_TELEMETRY": "true", "COLUMNS": "200"}
 
     def kedro(
-        self, *args: str, env: dict[str, str] | None = None, process: bool = False,
+        self,
+        *args: str,
+        env: dict[str, str] | None = None,
+        process: bool = False,
         timeout: int = 600,
     ) -> subprocess.CompletedProcess:
         """Run the ``kedro`` CLI in the project, as a user would (``env``: extra variables):
