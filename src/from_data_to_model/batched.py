@@ -1,6 +1,6 @@
-"""Many same-shaped models trained as one JAX program: ``jax.vmap`` over Keras 3's
-stateless API (``stateless_call``, ``optimizer.stateless_apply``), one ``lax.scan`` per
-epoch.
+"""Many same-shaped models trained as one JAX program over Keras 3's stateless API
+(``stateless_call``, ``optimizer.stateless_apply``): one ``lax.scan`` per epoch, each of
+its steps a step of every model.
 
 Each model keeps what makes it itself, as ``models.fit_model`` trains it: its initial
 weights, its batch order (the NumPy permutations Keras draws after
@@ -10,8 +10,7 @@ weights restored). A model that stops leaves the batch. With one model, the hist
 weights equal ``fit_model``'s to float tolerance (``tests/test_batched.py``).
 
 The study's training nodes use it where ``training.batch_models`` is ``auto`` and the
-backend is JAX (``modelling.nodes.BatchTraining``); ``benchmarks/batched_training.py``
-measures it.
+backend is JAX (``together.py``); ``benchmarks/batched_training.py`` measures it.
 """
 
 from __future__ import annotations
@@ -55,7 +54,7 @@ class ProgramTooLargeError(MemoryError):
 
 def _model_bytes(spec: ModelSpec, X_train: np.ndarray) -> int:
     """Bytes one model of a program holds at its peak: its weights six times over (its Keras
-    model's, the stacked ones, the optimizer's slots, the gradients, the best weights kept,
+    model's, the program's copy, the optimizer's slots, the gradients, the best weights kept,
     the step's new ones), a step's activations forward and back, a measuring chunk's, and
     its batch orders."""
     rows, width = X_train.shape
@@ -175,42 +174,36 @@ class _Member:
 
 
 @dataclass
-class _Stack:
-    """The active models' variables, stacked on a leading axis (one row per model)."""
+class _State:
+    """The active models' variables, model by model (each a list in Keras' order)."""
 
-    trainable: list[Any]
-    non_trainable: list[Any]
-    slots: list[Any]
-    strength: Any  # (models, 2): each model's L1 and L2
+    trainable: list[list[Any]]
+    non_trainable: list[list[Any]]
+    slots: list[list[Any]]
+    strength: list[Any]  # each model's L1 and L2
 
     def row(self, position: int) -> tuple[list[Any], list[Any], list[Any]]:
-        return tuple([w[position] for w in part] for part in self.parts)
+        return self.trainable[position], self.non_trainable[position], self.slots[position]
 
     @property
-    def parts(self) -> tuple[list[Any], list[Any], list[Any]]:
+    def parts(self) -> tuple[list[list[Any]], list[list[Any]], list[list[Any]]]:
         return self.trainable, self.non_trainable, self.slots
 
-    def keep(self, positions: list[int]) -> _Stack:
-        import jax.numpy as jnp
-
-        kept = jnp.asarray(positions, jnp.int32)
-        trainable, non_trainable, slots = ([w[kept] for w in part] for part in self.parts)
-        return _Stack(trainable, non_trainable, slots, self.strength[kept])
+    def keep(self, positions: list[int]) -> _State:
+        return _State(*([part[p] for p in positions] for part in (*self.parts, self.strength)))
 
 
-def _stack(members: list[_Member], optimizer: Any) -> _Stack:
+def _state(members: list[_Member], optimizer: Any) -> _State:
     import jax.numpy as jnp
 
-    def stacked(values: list[list[Any]]) -> list[Any]:
-        return [jnp.stack([jnp.asarray(v[k]) for v in values]) for k in range(len(values[0]))]
+    def values(variables: list[Any]) -> list[Any]:
+        return [jnp.asarray(v.value) for v in variables]
 
-    models = [m.model for m in members]
-    strengths = [[m.spec.hidden.l1, m.spec.hidden.l2] for m in members]
-    return _Stack(
-        stacked([[v.value for v in m.trainable_variables] for m in models]),
-        stacked([[v.value for v in m.non_trainable_variables] for m in models]),
-        stacked([[v.value for v in optimizer.variables] for _ in models]),
-        jnp.asarray(strengths, jnp.float32),
+    return _State(
+        [values(m.model.trainable_variables) for m in members],
+        [values(m.model.non_trainable_variables) for m in members],
+        [values(optimizer.variables) for _ in members],
+        [jnp.asarray([m.spec.hidden.l1, m.spec.hidden.l2], jnp.float32) for m in members],
     )
 
 
@@ -224,8 +217,15 @@ def _hidden_kernels(model: Any) -> list[int]:
 
 
 class _Program:
-    """The jitted functions every model of the batch runs: an epoch of steps, and the
-    data losses in inference mode."""
+    """The jitted functions that run every model of the batch: an epoch of steps, and the
+    data losses in inference mode.
+
+    Each step of the program takes one step of every model, each on its own rows: the
+    models' matrix products stay plain (not batched ones, as ``jax.vmap`` would make
+    them), and XLA may run one model's beside another's. A model that stops leaves the
+    program, which is compiled again for the models that stay (a few seconds, against
+    about 3.5 s of a 6-model step program run under ``lax.cond`` skips, 19 % slower).
+    """
 
     def __init__(self, template: Any):
         import jax
@@ -248,35 +248,57 @@ class _Program:
             value = keras.losses.categorical_crossentropy(y, predicted).mean()
             return value + penalty(trainable, strength), (non_trainable, predicted)
 
-        def step(carry, rows, strength, X, Y):
-            trainable, non_trainable, slots, loss_sum, correct = carry
-            x, y = X[rows], Y[rows]
+        def step(trainable, non_trainable, slots, strength, x, y):
+            """One model's step on its batch ``x``, ``y``."""
             (value, (non_trainable, predicted)), grads = jax.value_and_grad(loss, has_aux=True)(
                 trainable, non_trainable, strength, x, y
             )
             trainable, slots = self.optimizer.stateless_apply(slots, grads, trainable)
             right = (predicted.argmax(-1) == y.argmax(-1)).sum()
-            return trainable, non_trainable, slots, loss_sum + value * len(rows), correct + right
+            return trainable, non_trainable, slots, value * len(x), right
 
         def steps(trainable, non_trainable, slots, strength, X, Y, orders):
-            """One model's steps over ``orders`` (steps, batch)."""
-            carry = (trainable, non_trainable, slots, jnp.float32(0), jnp.int32(0))
-            carry, _ = jax.lax.scan(lambda c, rows: (step(c, rows, strength, X, Y), None),
-                                    carry, orders)  # fmt: skip
+            """Every model's steps over ``orders`` (steps, models, batch): model k's step
+            after step on its rows ``orders[:, k]``."""
+            models = len(trainable)
+
+            def all_models(carry, rows):
+                trainable, non_trainable, slots, loss_sum, correct = carry
+                taken = [
+                    step(trainable[k], non_trainable[k], slots[k], strength[k],
+                         X[rows[k]], Y[rows[k]])
+                    for k in range(models)
+                ]  # fmt: skip
+                trainable, non_trainable, slots, values, right = (
+                    list(t) for t in zip(*taken, strict=True)
+                )
+                return (trainable, non_trainable, slots, loss_sum + jnp.stack(values),
+                        correct + jnp.stack(right)), None  # fmt: skip
+
+            carry = (trainable, non_trainable, slots, jnp.zeros(models, jnp.float32),
+                     jnp.zeros(models, jnp.int32))  # fmt: skip
+            carry, _ = jax.lax.scan(all_models, carry, orders)
             return carry
 
         def measure(trainable, non_trainable, strength, x, y):
-            predicted, _ = template.stateless_call(trainable, non_trainable, x, training=False)
-            losses = keras.losses.categorical_crossentropy(y, predicted)
-            right = (predicted.argmax(-1) == y.argmax(-1)).sum()
-            return losses.sum(), right, penalty(trainable, strength)
+            """Per model: summed data loss and correct predictions in inference mode, and
+            its L1/L2 penalty."""
+            found = []
+            for k in range(len(trainable)):
+                predicted, _ = template.stateless_call(
+                    trainable[k], non_trainable[k], x, training=False
+                )
+                losses = keras.losses.categorical_crossentropy(y, predicted)
+                right = (predicted.argmax(-1) == y.argmax(-1)).sum()
+                found.append((losses.sum(), right, penalty(trainable[k], strength[k])))
+            return tuple(jnp.stack(part) for part in zip(*found, strict=True))
 
-        self._steps = jax.jit(jax.vmap(steps, in_axes=(0, 0, 0, 0, None, None, 0)))
-        self._measure = jax.jit(jax.vmap(measure, in_axes=(0, 0, 0, None, None)))
+        self._steps = jax.jit(steps)
+        self._measure = jax.jit(measure)
 
-    def epoch(self, stack: _Stack, X: Any, Y: Any, orders: np.ndarray, batch: int):
-        """Train every model of ``stack`` for one epoch, model k taking its rows in
-        ``orders[k]``; returns the new stack, and per model its summed batch losses
+    def epoch(self, state: _State, X: Any, Y: Any, orders: np.ndarray, batch: int):
+        """Train every model of ``state`` for one epoch, model k taking its rows in
+        ``orders[k]``; returns the new state, and per model its summed batch losses
         (each weighted by its batch's rows) and its correct predictions."""
         import jax.numpy as jnp
 
@@ -287,19 +309,19 @@ class _Program:
         loss_sum = correct = 0
         for chunk in chunks:
             *parts, losses, right = self._steps(
-                *stack.parts, stack.strength, X, Y, jnp.asarray(chunk)
+                *state.parts, state.strength, X, Y, jnp.asarray(chunk.swapaxes(0, 1))
             )
-            stack = replace(stack, trainable=parts[0], non_trainable=parts[1], slots=parts[2])
+            state = replace(state, trainable=parts[0], non_trainable=parts[1], slots=parts[2])
             loss_sum, correct = loss_sum + np.asarray(losses), correct + np.asarray(right)
-        return stack, loss_sum, correct
+        return state, loss_sum, correct
 
-    def measure(self, stack: _Stack, x: Any, y: Any):
+    def measure(self, state: _State, x: Any, y: Any):
         """Per model: mean data loss, accuracy (inference mode) and L1/L2 penalty."""
         loss_sum = correct = penalty = 0
         for begin in range(0, len(x), EVAL_CHUNK):
             rows = slice(begin, begin + EVAL_CHUNK)
             losses, right, penalty = self._measure(
-                stack.trainable, stack.non_trainable, stack.strength, x[rows], y[rows]
+                state.trainable, state.non_trainable, state.strength, x[rows], y[rows]
             )
             loss_sum, correct = loss_sum + np.asarray(losses), correct + np.asarray(right)
         return loss_sum / len(x), correct / len(x), np.asarray(penalty)
@@ -348,17 +370,17 @@ def fit_models(
     rows, batch = len(X_train), specs[0].batch_size
     members = _members(specs, X_train.shape[1], rows)
     program = _Program(members[0].model)
-    stack = _stack(members, program.optimizer)
+    state = _state(members, program.optimizer)
     X, Y, X_val, y_val = (jnp.asarray(a) for a in (X_train, y_train, X_val, y_val))  # once
     check_rows = min(specs[0].train_loss_rows, rows)
     X_check, y_check = X[:check_rows], Y[:check_rows]
     active, data_seconds = list(range(len(members))), 0.0
     for epoch in range(max(spec.epochs for spec in specs)):
         orders = np.stack([members[k].permutations.permutation(rows) for k in active])
-        stack, loss_sum, correct = program.epoch(stack, X, Y, orders, batch)
-        val_loss, val_accuracy, penalty = program.measure(stack, X_val, y_val)
+        state, loss_sum, correct = program.epoch(state, X, Y, orders, batch)
+        val_loss, val_accuracy, penalty = program.measure(state, X_val, y_val)
         measured = time.perf_counter()
-        train_data_loss, _, _ = program.measure(stack, X_check, y_check)
+        train_data_loss, _, _ = program.measure(state, X_check, y_check)
         data_seconds += time.perf_counter() - measured
         staying = []
         for position, k in enumerate(active):
@@ -372,9 +394,9 @@ def fit_models(
             }
             logs = {name: float(value) for name, value in logs.items()}
             members[k].log(logs)
-            weights, state, slots = stack.row(position)
+            weights, non_trainable, slots = state.row(position)
             if members[k].stops(epoch, logs, weights):
-                members[k].finish(weights, state, slots)
+                members[k].finish(weights, non_trainable, slots)
                 if on_done is not None:
                     on_done(k)
             else:
@@ -382,7 +404,7 @@ def fit_models(
         if not staying:
             break
         if len(staying) < len(active):
-            stack = stack.keep(staying)
+            state = state.keep(staying)
             active = [active[p] for p in staying]
     wall = time.perf_counter() - start
     return [(m.model, m.history, m.fit(wall, data_seconds, len(members))) for m in members]
