@@ -1,7 +1,9 @@
-"""Waiting on a process the tests started."""
+"""Processes the tests start: waiting on one, and letting Ctrl-C reach it."""
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import subprocess
 import time
 
@@ -15,3 +17,18 @@ def wait_for(process: subprocess.Popen, log_path, text: str, timeout: float = 30
             raise AssertionError(f"run ended before {text!r}:\n{log_path.read_text()[-3000:]}")
         time.sleep(0.2)
     raise AssertionError(f"{text!r} not seen within {timeout} s")
+
+
+@contextlib.contextmanager
+def ctrl_c_reaches_children():
+    """Let children started here turn SIGINT into KeyboardInterrupt, as in a terminal.
+
+    A suite started in the background by a non-interactive shell has SIGINT ignored,
+    and an ignored signal stays ignored in children; a handled one is reset to the
+    default at exec, and Python maps the default to KeyboardInterrupt.
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import signal
+import subprocess
+import sys
 import textwrap
+import time
 
 import pytest
+
+from tests.processes import ctrl_c_reaches_children, wait_for
 
 pytestmark = [
     pytest.mark.slow,
@@ -20,7 +26,7 @@ pytestmark = [
 # imported, as on a machine that has only JAX.
 WITHOUT_TENSORFLOW = textwrap.dedent(
     """
-    import sys
+    import json, sys
 
     class NoTensorFlow:
         def find_spec(self, name, path=None, target=None):
@@ -33,9 +39,10 @@ WITHOUT_TENSORFLOW = textwrap.dedent(
     from kedro.framework.startup import bootstrap_project
 
     bootstrap_project(Path.cwd())
-    params = {"training": {"batch_models": sys.argv[1]}}
+    params, only_missing = json.loads(sys.argv[1]), sys.argv[2] == "only-missing"
     with KedroSession.create(runtime_params=params) as session:
-        session.run(pipeline_names=["regularization"], namespaces=["regularization.l2"])
+        session.run(pipeline_names=["regularization"], namespaces=["regularization.l2"],
+                    only_missing_outputs=only_missing)
     assert not any(m.split(".")[0] == "tensorflow" for m in sys.modules)
     """
 )
@@ -46,18 +53,35 @@ def newest(folder, name: str) -> dict:
     return json.loads(sorted(folder.glob(f"{name}/*/{name}"))[-1].read_text())
 
 
+def jax_run(project, params: dict, only_missing: bool = False) -> str:
+    """The l2 variant's part of the study, run on JAX where TensorFlow cannot be imported;
+    its log."""
+    result = project.python(
+        "-c", WITHOUT_TENSORFLOW, json.dumps(params), "only-missing" if only_missing else "all",
+        env={"KERAS_BACKEND": "jax"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    return " ".join((result.stdout + result.stderr).split())
+
+
+def kept_models(project) -> dict[str, list[str]]:
+    """Each saved model of l2, by seed: its versions."""
+    models = project.root / "data" / "06_models"
+    return {p.name: sorted(v.name for v in p.iterdir()) for p in models.glob("*.l2.seed_*.keras")}
+
+
 def test_jax_backend_runs_without_tensorflow_and_trains_a_variants_seeds_as_one_program(
     tiny_project,
 ):
-    """One node trains the variant's two seeds together (``training.batch_models: auto``),
-    each with its own outputs, MLflow run and progress; ``off`` trains each alone, to the
-    same numbers."""
+    """The variant's two seeds train together (``training.batch_models: auto``), each with
+    its own node, outputs, MLflow run and progress; ``off`` trains each alone, to the same
+    numbers. Seeds added later, and a batch interrupted, train only what is missing,
+    together."""
     tiny_project.session_run(pipeline_names=["data_ingestion", "data_processing"])
     outputs = tiny_project.root / "data" / "07_model_output"
     figures = {}
     for mode in ("auto", "off"):
-        result = tiny_project.python("-c", WITHOUT_TENSORFLOW, mode, env={"KERAS_BACKEND": "jax"})
-        assert result.returncode == 0, result.stdout + result.stderr
+        log = jax_run(tiny_project, {"training": {"batch_models": mode}})
         figures[mode] = {}
         for seed in (42, 43):
             model = outputs / f"regularization.l2.seed_{seed}"
@@ -67,21 +91,53 @@ def test_jax_backend_runs_without_tensorflow_and_trains_a_variants_seeds_as_one_
             metrics = newest(model, "test_metrics.json")  # the model reloaded
             assert metrics["test_loss"] > 0
             figures[mode][seed] = (metrics["test_loss"], metrics["test_accuracy"])
-        log = " ".join((result.stdout + result.stderr).split())
-        if mode == "auto":
-            assert "Training 2 models of regularization.l2 (1-2 of 2)" in log, log[-3000:]
-            assert "Finished regularization.l2.seed_43" in log
+        together = (
+            "Training 2 models as one program: regularization.l2.seed_42, regularization.l2.seed_43"
+        )
+        assert (together in log) == (mode == "auto"), log[-3000:]
+        assert ("Finished regularization.l2.seed_43" in log) == (mode == "auto")
+        assert "Training regularization.l2.seed_43 (2 of 2)" in log
         assert "Progress: 2 of 2 models trained" in log
     for seed in (42, 43):
         assert figures["auto"][seed] == pytest.approx(figures["off"][seed], rel=1e-4), seed
-    if importlib.util.find_spec("kedro_mlflow") is None:
-        return  # without the [mlflow] extra, no store to read
-    from tests import mlflow_store
+    if importlib.util.find_spec("kedro_mlflow") is not None:  # the [mlflow] extra's store
+        from tests import mlflow_store
 
-    client = mlflow_store.store(tiny_project)
-    trained = [r for r in mlflow_store.kedro_runs(client) if r.data.tags.get("models") != "0"]
-    assert [r.data.tags["models"] for r in trained] == ["2", "2"]
-    for parent in trained:  # each run: a child run per model
-        assert set(mlflow_store.children(client, parent)) == {
-            "regularization.l2.seed_42", "regularization.l2.seed_43"
-        }
+        client = mlflow_store.store(tiny_project)
+        trained = [r for r in mlflow_store.kedro_runs(client) if r.data.tags.get("models") != "0"]
+        assert [r.data.tags["models"] for r in trained] == ["2", "2"]
+        for parent in trained:  # each run: a child run per model
+            assert set(mlflow_store.children(client, parent)) == {
+                "regularization.l2.seed_42",
+                "regularization.l2.seed_43",
+            }
+
+    # Two seeds more, a batch stopped (Ctrl-C) while it trains: nothing of it is saved.
+    kept, more = kept_models(tiny_project), {"regularization": {"seeds": 4}}
+    slow = {"regularization": {"seeds": 4, "variants": {"l2": {"epochs": 100000}}}}
+    log = tiny_project.root / "stopped.log"
+    with log.open("w") as out, ctrl_c_reaches_children():
+        run = subprocess.Popen(
+            [sys.executable, "-c", WITHOUT_TENSORFLOW, json.dumps(slow), "only-missing"],
+            cwd=tiny_project.root, env={**tiny_project.env, "KERAS_BACKEND": "jax"},
+            stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            wait_for(run, log, "regularization.l2.seed_44, regularization.l2.seed_45")
+            time.sleep(2)  # in the program's epochs
+            run.send_signal(signal.SIGINT)
+            assert run.wait(timeout=120) != 0
+        finally:
+            run.kill()
+    assert kept_models(tiny_project) == kept  # 42 and 43 kept; 44 and 45 not half-written
+    # Resumed: the two missing seeds train, together; the others are not trained again.
+    log = jax_run(tiny_project, more, only_missing=True)
+    assert (
+        "Training 2 models as one program: regularization.l2.seed_44, "
+        "regularization.l2.seed_45" in log
+    )
+    assert "Training regularization.l2.seed_42" not in log
+    assert "Progress: 2 of 2 models trained" in log
+    after = kept_models(tiny_project)
+    assert {k: v for k, v in after.items() if k in kept} == kept
+    assert sorted(after) == [f"regularization.l2.seed_{s}.keras" for s in (42, 43, 44, 45)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import signal
 import subprocess
 
@@ -10,26 +9,11 @@ import pytest
 from kedro.io import DatasetError
 
 from tests.conftest import VARIANTS, one_seed
-from tests.processes import wait_for
+from tests.processes import ctrl_c_reaches_children, wait_for
 
 SEEDS = [42]
 
 pytestmark = pytest.mark.slow
-
-
-@contextlib.contextmanager
-def ctrl_c_reaches_children():
-    """Let children started here turn SIGINT into KeyboardInterrupt, as in a terminal.
-
-    A suite started in the background by a non-interactive shell has SIGINT ignored,
-    and an ignored signal stays ignored in children; a handled one is reset to the
-    default at exec, and Python maps the default to KeyboardInterrupt.
-    """
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def test_killed_run_leaves_no_valid_looking_output_and_resumes(tiny_project):

@@ -126,57 +126,6 @@ def test_a_final_stage_the_study_cannot_make_is_named_not_built(change, problem)
     assert study.runs()  # the study itself is whole
 
 
-def batched_study(monkeypatch, backend: str = "jax", **training) -> StudyShape:
-    """The configured study as it is built on ``backend`` with these ``training`` values."""
-    monkeypatch.setattr("from_data_to_model.study.configured_backend", lambda: backend)
-    parameters = base_parameters()
-    parameters["training"] |= training
-    return StudyShape.from_parameters(parameters)
-
-
-def test_on_jax_each_variants_seeds_and_each_same_shaped_sweep_train_as_one_program(
-    monkeypatch,
-):
-    study = batched_study(monkeypatch)
-    batches = {batch[0].rpartition(".seed_")[0]: batch for batch in study.batches}
-    for variant in VARIANTS:  # every seed of a variant, in its own program
-        assert batches[f"regularization.{variant}"] == tuple(
-            f"regularization.{variant}.seed_{seed}" for seed in study.seeds
-        )
-    sizes: dict[str, list[int]] = {}
-    for batch in study.batches:
-        if batch[0].startswith(f"{TUNING}."):
-            sizes.setdefault(batch[0].split(".")[1], []).append(len(batch))
-    # l1's and l2's strengths share the layers' shapes; each width and dropout rate is its own
-    assert sizes == {"hidden_units": [2] * 7, "l1": [6 * 2], "l2": [7 * 2], "dropout": [2] * 8}
-    assert study.batch_of(study.runs()[0]) == batches["regularization.underfit"]
-
-
-def test_batching_off_or_another_backend_trains_each_model_in_its_own_node(monkeypatch):
-    assert batched_study(monkeypatch, batch_models="off").batches == ()
-    assert batched_study(monkeypatch, backend="tensorflow").batches == ()
-    assert batched_study(monkeypatch, "tensorflow").batch_of(Run(REGULARIZATION, "l2", 42)) is None
-
-
-def test_max_batch_models_cuts_a_program_and_leaves_a_model_alone_in_its_node(monkeypatch):
-    study = batched_study(monkeypatch, max_batch_models=2)
-    l2 = [b for b in study.batches if b[0].startswith("regularization.l2.")]
-    assert l2 == [("regularization.l2.seed_42", "regularization.l2.seed_43")]  # 44 alone
-    assert study.batch_of(Run(REGULARIZATION, "l2", 44)) is None
-    assert max(map(len, study.batches)) == 2
-
-
-@pytest.mark.parametrize(
-    ("training", "problem"),
-    [({"batch_models": "on"}, "batch_models"), ({"max_batch_models": 0}, "max_batch_models"),
-     ({"batch_size": 3}, "batch_size")],
-)  # fmt: skip
-def test_bad_training_parameters_are_named(monkeypatch, training, problem):
-    with pytest.raises(ValueError, match="Parameter 'training'") as excinfo:
-        batched_study(monkeypatch, **training)
-    assert problem in str(excinfo.value)
-
-
 def test_the_backend_is_read_as_keras_reads_it_without_importing_keras(tmp_path):
     code = (
         "import sys; from from_data_to_model.study import configured_backend; "

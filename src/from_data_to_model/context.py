@@ -67,9 +67,7 @@ def configured_study() -> StudyShape:
 def run_study(catalog: Any) -> StudyShape | None:
     """The study a run's own parameters give (from its catalog; None: it has none)."""
     names = [
-        n
-        for n in ("regularization", "evaluation", "tuning", "final", "training")
-        if f"params:{n}" in catalog
+        n for n in ("regularization", "evaluation", "tuning", "final") if f"params:{n}" in catalog
     ]
     if not names:
         return None

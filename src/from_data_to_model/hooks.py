@@ -21,13 +21,22 @@ logger = logging.getLogger(__name__)
 
 
 def training_nodes(pipeline: Pipeline) -> list[Node]:
-    """The nodes that train models: each one, or a batch of them as one program."""
+    """The nodes that train a model each."""
     return [n for n in pipeline.nodes if TRAINING_TAG in n.tags]
 
 
+def nodes_to_run(pipeline: Pipeline, catalog: Any, run_params: dict[str, Any]) -> list[Node]:
+    """The pipeline's training nodes a run will run: with ``--only-missing-outputs``, those
+    with an output missing (every training output is a file)."""
+    training = training_nodes(pipeline)
+    if run_params.get("only_missing_outputs"):
+        training = [n for n in training if not all(catalog.exists(o) for o in n.outputs)]
+    return training
+
+
 def trained_models(node: Node) -> list[str]:
-    """The namespaces of the models a node trains (none: it trains none): every training
-    node writes each of its models' ``<namespace>.training_metadata``."""
+    """The namespace of the model a node trains, or none: a training node writes its
+    model's ``<namespace>.training_metadata``."""
     if TRAINING_TAG not in node.tags:
         return []
     return [
@@ -57,10 +66,7 @@ class TrainingProgressHooks:
     ) -> None:
         """Count the run's training nodes (with ``--only-missing-outputs``, those with a
         missing output: the others are skipped); start the clock."""
-        training = training_nodes(pipeline)
-        if run_params.get("only_missing_outputs"):
-            training = [n for n in training if not all(catalog.exists(o) for o in n.outputs)]
-        self._progress = ModelProgress(sum(len(trained_models(n)) for n in training))
+        self._progress = ModelProgress(len(nodes_to_run(pipeline, catalog, run_params)))
         self._pid = os.getpid()
         self._started = 0
 
@@ -69,17 +75,16 @@ class TrainingProgressHooks:
 
     @hook_impl
     def before_node_run(self, node: Node) -> None:
-        """Log the models that start training, and their place in the run."""
-        models = trained_models(node)
-        if not models:
+        """Log the model that starts training, and its place in the run."""
+        if TRAINING_TAG not in node.tags:
             return
-        named = models[0] if len(models) == 1 else f"{len(models)} models of {node.namespace}"
         if self._counting():
-            first, self._started = self._started + 1, self._started + len(models)
-            places = f"{first}" if len(models) == 1 else f"{first}-{self._started}"
-            logger.info("Training %s (%s of %d)", named, places, self._progress.total)
+            self._started += 1
+            logger.info(
+                "Training %s (%d of %d)", node.namespace, self._started, self._progress.total
+            )
         else:
-            logger.info("Training %s", named)
+            logger.info("Training %s", node.namespace)
 
     @hook_impl
     def after_node_run(self, node: Node) -> None:
@@ -88,9 +93,9 @@ class TrainingProgressHooks:
             self.node_completed(node)
 
     def node_completed(self, node: Node) -> None:
-        """Count a finished node of the run (one that trained models: a progress line)."""
-        if (models := len(trained_models(node))) and self._progress is not None:
-            logger.info(self._progress.model_done(models))
+        """Count a finished node of the run (one that trained a model: a progress line)."""
+        if TRAINING_TAG in node.tags and self._progress is not None:
+            logger.info(self._progress.model_done())
 
 
 class FinalStageChecks:

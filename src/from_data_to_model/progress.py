@@ -23,9 +23,9 @@ class ModelProgress:
         self._clock = clock
         self._started = clock()
 
-    def model_done(self, models: int = 1) -> str:
-        """Count ``models`` more trained models; the progress line to show."""
-        self.done += models
+    def model_done(self) -> str:
+        """Count one more trained model; the progress line to show."""
+        self.done += 1
         elapsed = self._clock() - self._started
         line = f"Progress: {self.done} of {self.total} models trained, {duration(elapsed)} elapsed"
         if self.done < self.total:

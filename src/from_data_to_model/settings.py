@@ -9,6 +9,7 @@ from kedro.utils import find_kedro_project
 from from_data_to_model.context import ProjectContext, StudyCheckHooks
 from from_data_to_model.hooks import FinalStageChecks, TrainingProgressHooks
 from from_data_to_model.isolation import RunIsolationHooks
+from from_data_to_model.together import TrainingTogetherHooks
 
 # Kedro 1.x calls an OmegaConf API that OmegaConf 2.4 deprecates; the warning is
 # Kedro's to fix and says nothing to our users, so keep it off their console.
@@ -17,6 +18,7 @@ warnings.filterwarnings("ignore", message="register_new_resolver", category=User
 HOOKS = (
     StudyCheckHooks(),  # a run's pipelines are its own study's
     TrainingProgressHooks(),
+    TrainingTogetherHooks(),  # training.batch_models: a run's models trained together
     FinalStageChecks(),  # the final stage's settled values and model files, before training
     # a run reads back what it wrote, not a concurrent run's newer file; with
     # --only-missing-outputs remakes what is made from every run (added seeds); and never

@@ -10,10 +10,6 @@ the family and value. It names the model's namespace, and its ``fields`` are wri
 what the model's nodes save, so that tables group runs by these columns, never by taking
 a namespace apart.
 
-``StudyShape.batches`` says which models one training node trains together as one program
-(``training.batch_models``): the seeds of a variant, the points of a sweep family that share
-their layers' shapes (``model_spec.shape_key``), on a backend that can (JAX).
-
 This module imports neither Keras nor pandas: every ``kedro`` command reads it.
 """
 
@@ -39,14 +35,7 @@ from pydantic import (
     ValidationError,
 )
 
-from from_data_to_model.model_spec import (
-    ModelSpec,
-    ModelSpecChanges,
-    nested,
-    resolve_spec,
-    setting,
-    shape_key,
-)
+from from_data_to_model.model_spec import nested, setting
 
 # The studies: each is the namespace of its models and of its reports.
 HOUSING, REGULARIZATION, TUNING = "housing", "regularization", "tuning"
@@ -89,14 +78,6 @@ class Run:
         if self.seed is not None:
             parts.append(f"seed_{self.seed}")
         return ".".join(parts)
-
-    @property
-    def scope(self) -> str:
-        """The namespace of the models it may be trained with (``StudyShape.batches``): its
-        variant's (``regularization.l2``) or its sweep family's (``tuning.l1``)."""
-        if self.family is not None:
-            return f"{self.study}.{self.family}"
-        return self.study if self.variant == self.study else f"{self.study}.{self.variant}"
 
     def changes(self) -> dict[str, Any]:
         """What this run sets over its variant's spec: the seed, a sweep point's field."""
@@ -230,9 +211,9 @@ def _field(block: Any, name: str, default: Any = None) -> Any:
 
 class TrainingPlan(BaseModel):
     """How the models are trained (the ``training`` parameters): ``batch_models: auto``
-    trains the models that share their shapes together, as one program, where the Keras
-    backend can (JAX); ``off`` trains each in its own node. ``max_batch_models`` caps the
-    models in one program (None: no cap)."""
+    trains a run's models that share their parameters and layers' shapes together, as one
+    program, where the Keras backend can (JAX; ``together.py``); ``off`` trains each alone.
+    ``max_batch_models`` caps the models in one program (None: no cap)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
@@ -255,46 +236,6 @@ def configured_backend() -> str:
         return "tensorflow"
 
 
-def _plan(raw: Any) -> TrainingPlan:
-    if isinstance(raw, TrainingPlan):
-        return raw
-    try:
-        return TrainingPlan.model_validate(raw or {})
-    except ValidationError as error:
-        raise ValueError(f"Parameter 'training': {error}") from None
-
-
-def _batches(
-    study: Mapping[str, Any], runs: list[Run], plan: TrainingPlan
-) -> tuple[tuple[str, ...], ...]:
-    """The runs trained together, by namespace: those of one scope (``Run.scope``) whose
-    resolved specs share ``shape_key``, at most ``plan.max_batch_models`` at a time; none
-    where batching is off, the backend is not JAX, or a spec is invalid (Kedro's own check
-    names it when the run starts)."""
-    if plan.batch_models == "off" or configured_backend() != "jax":
-        return ()
-    try:
-        defaults = ModelSpec.model_validate(study.get("defaults"))
-        variants = {
-            name: ModelSpecChanges.model_validate(changes or {})
-            for name, changes in (study.get("variants") or {}).items()
-        }
-        groups: dict[tuple, list[str]] = {}
-        for run in runs:
-            spec = resolve_spec(resolve_spec(defaults, variants[run.variant]),
-                                ModelSpecChanges.model_validate(run.changes()))  # fmt: skip
-            groups.setdefault((run.scope, shape_key(spec)), []).append(run.namespace)
-    except (ValidationError, KeyError, TypeError):
-        return ()
-    size = plan.max_batch_models or max(map(len, groups.values()), default=1)
-    return tuple(
-        tuple(group[start : start + size])
-        for group in groups.values()
-        for start in range(0, len(group), size)
-        if len(group[start : start + size]) > 1
-    )
-
-
 class StudyShape(BaseModel):
     """Which models the pipelines train: variants × seeds, and the sweeps' points × seeds."""
 
@@ -307,8 +248,6 @@ class StudyShape(BaseModel):
     tuning_seeds: tuple[int, ...] = ()
     final_seeds: tuple[int, ...] = ()  # the final stage's ensemble members' seeds
     final_problem: str | None = None  # why the final stage cannot run (no final_seeds then)
-    # the models each trained together with others, by namespace: one program each
-    batches: tuple[tuple[str, ...], ...] = ()
 
     @classmethod
     def from_parameters(cls, parameters: Mapping[str, Any]) -> StudyShape:
@@ -336,7 +275,7 @@ class StudyShape(BaseModel):
         }
         seeds = _seeds(study.get("seeds"), REGULARIZATION, first)
         final_seeds, final_problem = _final_seeds(parameters.get(FINAL), seeds, variants, families)
-        shape = cls(
+        return cls(
             variants=variants,
             seeds=seeds,
             baseline=baseline,
@@ -345,17 +284,12 @@ class StudyShape(BaseModel):
             final_seeds=final_seeds,
             final_problem=final_problem,
         )
-        runs = shape.runs() + [run for name in families for run in shape.sweep(name)]
-        batches = _batches(study, runs, _plan(parameters.get("training")))
-        return shape.model_copy(update={"batches": batches})
 
     def describe(self) -> str:
         """The shape in a few words: variants, seeds, sweep families."""
         families = f", sweeps {', '.join(self.families)}" if self.families else ""
         if self.final_seeds:
             families += f", final ensembles of {len(self.final_seeds)}"
-        if self.batches:
-            families += f", {len(self.batches)} batches trained as one program each"
         return (
             f"variants {', '.join(self.variants) or 'none'}; seeds "
             f"{', '.join(map(str, self.seeds)) or 'none'}{families}"
@@ -364,11 +298,6 @@ class StudyShape(BaseModel):
     def runs(self) -> list[Run]:
         """Every model of the study: each variant with each seed, variant by variant."""
         return [Run(REGULARIZATION, v, s) for v in self.variants for s in self.seeds]
-
-    def batch_of(self, run: Run) -> tuple[str, ...] | None:
-        """The namespaces of the models ``run`` is trained with, itself included (None:
-        alone, in its own node)."""
-        return next((batch for batch in self.batches if run.namespace in batch), None)
 
     def sweep(self, name: str) -> list[Run]:
         """Every point of one sweep family: each value with each seed, value by value."""

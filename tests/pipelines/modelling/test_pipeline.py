@@ -37,7 +37,7 @@ def test_namespaced_outputs_parameters_and_tags():
     assert train.inputs == [
         "fashion_mnist_X_train", "fashion_mnist_y_train", "fashion_mnist_X_val",
         "fashion_mnist_y_val", "params:regularization.defaults",
-        "params:regularization.variants.l2",
+        "params:regularization.variants.l2", "params:training",
     ]  # fmt: skip
     outputs = ("model@keras", "spec", "training_history", "training_metadata")
     assert train.outputs == [f"{here}.{o}" for o in outputs]
@@ -78,24 +78,13 @@ def test_slice_trains_each_variant_and_seed_as_configured():
     assert first["loss"].iat[0] != second["loss"].iat[0]
 
 
-def test_models_trained_together_share_one_node_that_writes_each_ones_outputs(monkeypatch):
+def test_every_model_has_its_own_training_node_whatever_the_backend(monkeypatch):
+    """Batching changes how training nodes train (``together.py``), not the pipeline."""
     parameters = base_parameters()
     alone = modelling.create_pipeline(study_of(parameters))
+    monkeypatch.setenv("KERAS_BACKEND", "jax")
     monkeypatch.setattr("from_data_to_model.study.configured_backend", lambda: "jax")
-    together = modelling.create_pipeline(study_of(parameters))
-    training = {n.name: n for n in together.nodes if "training" in n.tags}
-    assert sorted(training) == sorted(f"regularization.{v}.train_models" for v in VARIANTS)
-    l2 = training["regularization.l2.train_models"]
-    assert [r.seed for r in l2.func.__self__.runs] == [42, 43, 44]
-    assert l2.namespace == "regularization.l2" and l2.inputs == alone.nodes[0].inputs[:4] + [
-        "params:regularization.defaults", "params:regularization.variants.l2"
-    ]
-    # the same datasets written, each by one node, and every other node as it was
-    written = sorted(o for n in alone.nodes if "training" in n.tags for o in n.outputs)
-    assert sorted(o for n in training.values() for o in n.outputs) == written
-    others = {n.name: (n.inputs, n.outputs) for n in alone.nodes if "training" not in n.tags}
-    assert {n.name: (n.inputs, n.outputs) for n in together.nodes
-            if "training" not in n.tags} == others  # fmt: skip
-    # a variant's namespace still selects its training
-    selected = together.only_nodes_with_namespaces(["regularization.l2"])
-    assert l2 in selected.nodes and len(selected.nodes) == 1 + 3 * 3
+    assert modelling.create_pipeline(study_of(parameters)).nodes == alone.nodes
+    training = [n for n in alone.nodes if "training" in n.tags]
+    assert len(training) == len(VARIANTS) * len(parameters["regularization"]["seeds"])
+    assert all(n.inputs[-1] == "params:training" for n in training)  # how to train them

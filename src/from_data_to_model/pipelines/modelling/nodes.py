@@ -13,7 +13,7 @@ import pandas as pd
 
 from from_data_to_model.machine import machine_information
 from from_data_to_model.model_spec import ModelSpec, ModelSpecChanges, resolve_spec
-from from_data_to_model.study import RUN_FIELDS, Run
+from from_data_to_model.study import RUN_FIELDS, Run, TrainingPlan
 
 from .records import RunInformation
 
@@ -87,9 +87,12 @@ class Training:
         y_val: Any,
         defaults: ModelSpec,
         changes: ModelSpecChanges | None,
+        training: TrainingPlan | None = None,
     ) -> tuple[Any, dict[str, Any], pd.DataFrame, dict[str, Any]]:
         """Fit the model that ``defaults`` with the variant's ``changes`` and this run's
-        (seed, sweep point) describe, validating on ``X_val``.
+        (seed, sweep point) describe, validating on ``X_val``: alone, or where ``training``
+        is this run's group (``together.TrainingGroup``), as one program with the group's
+        other models of its shape (or taken from the program another node ran).
 
         Returns:
             The fitted Keras model; the resolved spec; the history (one row per epoch:
@@ -98,13 +101,16 @@ class Training:
             metadata (the run's identity, epochs, fit time, parameter count, backend).
         """
         from from_data_to_model import models  # Keras loads when a model trains, not before
+        from from_data_to_model.together import TrainingGroup
 
         spec = self.resolved(defaults, changes)
-        X_train = as_float32(X_train)
-        model, history, fit = models.fit_model(
-            spec, X_train, as_float32(y_train), as_float32(X_val), as_float32(y_val)
-        )
-        return self.outputs(spec, model, history, fit, len(X_train))
+        data = [as_float32(a) for a in (X_train, y_train, X_val, y_val)]
+        if isinstance(training, TrainingGroup):
+            resolve = lambda run: Training(run).resolved(defaults, changes)  # noqa: E731
+            (model, history, fit), together = training.fit(self.run, resolve, data)
+        else:
+            (model, history, fit), together = models.fit_model(spec, *data), 1
+        return self.outputs(spec, model, history, fit, len(data[0]), together)
 
     def outputs(
         self, spec: ModelSpec, model: Any, history: dict[str, list[float]],
@@ -130,57 +136,6 @@ class Training:
 
 # What a training node writes for each model, in its namespace, in this order.
 TRAINING_OUTPUTS = ("model@keras", "spec", "training_history", "training_metadata")
-
-
-@dataclass(frozen=True)
-class BatchTraining:
-    """The training node of several runs of one variant or sweep family trained together
-    as one program (``batched.fit_models``), each as ``Training`` would train it alone."""
-
-    runs: tuple[Run, ...]
-
-    def train_models(
-        self,
-        X_train: Any,
-        y_train: Any,
-        X_val: Any,
-        y_val: Any,
-        defaults: ModelSpec,
-        changes: ModelSpecChanges | None,
-    ) -> list[Any]:
-        """Fit every run's model, as one program where the backend can (JAX), else one
-        after another (a warning says why).
-
-        Returns:
-            ``Training.train_model``'s four outputs for each run, run after run
-            (``TRAINING_OUTPUTS``).
-
-        Raises:
-            batched.ProgramTooLargeError: before any training, when the program would not fit
-                in the memory available (it says what to set).
-        """
-        from from_data_to_model import batched, models
-
-        trainings = [Training(run) for run in self.runs]
-        specs = [training.resolved(defaults, changes) for training in trainings]
-        data = [as_float32(a) for a in (X_train, y_train, X_val, y_val)]
-        if problem := batched.batchable(specs):
-            logger.warning("Training %d models one after another: %s.", len(specs), problem)
-            fits = [models.fit_model(spec, *data) for spec in specs]
-            together = 1
-        else:
-            batched.check_memory(specs, data[0], data[2])
-            done = iter(range(1, len(specs) + 1))
-            fits = batched.fit_models(specs, *data, on_done=lambda k: logger.info(
-                "Finished %s (%d of %d in this program)",
-                self.runs[k].namespace, next(done), len(specs),
-            ))  # fmt: skip
-            together = len(specs)
-        return [
-            output
-            for training, spec, (model, history, fit) in zip(trainings, specs, fits, strict=True)
-            for output in training.outputs(spec, model, history, fit, len(data[0]), together)
-        ]
 
 
 def identity(metadata: dict[str, Any]) -> dict[str, Any]:

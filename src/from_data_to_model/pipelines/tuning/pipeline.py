@@ -39,7 +39,7 @@ TAGS = [EVALUATION_TAG, AGGREGATE_TAG, REPORTING_TAG]
 def family_pipeline(study: StudyShape, name: str) -> Pipeline:
     """Every point of one family, then its curve, settled value, figure and report section."""
     family, points = study.families[name], study.sweep(name)
-    trained = models_pipeline(study, points, FASHION_MNIST_TRAINING_DATA, variant_parameters)
+    trained = models_pipeline(points, FASHION_MNIST_TRAINING_DATA, variant_parameters)
     summaries = [f"{p.namespace}.validation_summary" for p in points]
     curves = [f"{p.namespace}.learning_curve" for p in points]
     grid, variant = (
