@@ -8,6 +8,7 @@ import os
 
 import pytest
 from kedro.io import DataCatalog
+from kedro.pipeline import Pipeline
 from kedro.validation.exceptions import ParameterValidationError
 from kedro.validation.parameter_validator import ParameterValidator
 
@@ -159,3 +160,28 @@ def test_a_program_that_would_not_fit_stops_before_it_trains(programs, monkeypat
     with pytest.raises(batched.ProgramTooLargeError, match="3 models"):
         group.fit(L2[0], spec_of, DATA)
     assert programs == []
+
+
+def test_each_model_of_a_program_counts_as_it_finishes_and_its_node_no_more(programs, caplog):
+    """The run's progress line moves as each model of a program finishes (inside the first
+    node); the others' nodes, which only hand over their model, add nothing."""
+    import logging
+
+    from kedro.pipeline import node
+
+    from from_data_to_model.hooks import TrainingProgressHooks
+
+    progress = TrainingProgressHooks()
+    nodes = [node(lambda x: x, "x", f"{run.namespace}.training_metadata", name="train_model",
+                  tags=["training"], namespace=run.namespace) for run in L2]  # fmt: skip
+    progress.before_pipeline_run(Pipeline(nodes), {}, DataCatalog())
+    group = TrainingGroup.of(TrainingPlan(batch_models="auto"), L2, progress.model_finished)
+    with caplog.at_level(logging.INFO, logger="from_data_to_model"):
+        for run, each in zip(L2, nodes, strict=True):
+            group.fit(run, spec_of, DATA)
+            progress.after_node_run(each)
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Progress")]
+    assert [line.split(",")[0] for line in lines] == [
+        f"Progress: {k} of 3 models trained" for k in (1, 2, 3)
+    ]
+    assert "Finished regularization.l2.seed_44 (3 of 3 in this program)" in caplog.text

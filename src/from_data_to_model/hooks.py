@@ -51,14 +51,17 @@ class TrainingProgressHooks:
 
     Counted in the process that started the pipeline: after each node there (sequential
     and thread runners), or as a runner whose nodes run elsewhere tells it of each one
-    (``node_completed``: the Dask runner). Where nodes run in other processes (a Dask
-    worker, a ParallelRunner child) these hooks say which model starts.
+    (``node_completed``: the Dask runner), or as each model of a program finishes
+    (``model_finished``: ``together.py``; its node then counts no more). Where nodes run
+    in other processes (a Dask worker, a ParallelRunner child) these hooks say which
+    model starts.
     """
 
     def __init__(self) -> None:
         self._progress: ModelProgress | None = None
         self._pid: int | None = None
         self._started = 0
+        self._finished: set[str] = set()  # models counted as they finished in a program
 
     @hook_impl
     def before_pipeline_run(
@@ -68,7 +71,7 @@ class TrainingProgressHooks:
         missing output: the others are skipped); start the clock."""
         self._progress = ModelProgress(len(nodes_to_run(pipeline, catalog, run_params)))
         self._pid = os.getpid()
-        self._started = 0
+        self._started, self._finished = 0, set()
 
     def _counting(self) -> bool:
         return self._progress is not None and self._pid == os.getpid()
@@ -94,7 +97,15 @@ class TrainingProgressHooks:
 
     def node_completed(self, node: Node) -> None:
         """Count a finished node of the run (one that trained a model: a progress line)."""
-        if TRAINING_TAG in node.tags and self._progress is not None:
+        if TRAINING_TAG not in node.tags or node.namespace in self._finished:
+            return
+        if self._progress is not None:
+            logger.info(self._progress.model_done())
+
+    def model_finished(self, namespace: str) -> None:
+        """Count the model of ``namespace`` as it finishes in a program, before its node."""
+        if self._counting():
+            self._finished.add(namespace)
             logger.info(self._progress.model_done())
 
 

@@ -15,10 +15,11 @@ from from_data_to_model.together import TrainingTogetherHooks
 # Kedro's to fix and says nothing to our users, so keep it off their console.
 warnings.filterwarnings("ignore", message="register_new_resolver", category=UserWarning)
 
+PROGRESS = TrainingProgressHooks()  # told of each model as it finishes, also in a program
 HOOKS = (
     StudyCheckHooks(),  # a run's pipelines are its own study's
-    TrainingProgressHooks(),
-    TrainingTogetherHooks(),  # training.batch_models: a run's models trained together
+    PROGRESS,
+    TrainingTogetherHooks(PROGRESS),  # training.batch_models: a run's models trained together
     FinalStageChecks(),  # the final stage's settled values and model files, before training
     # a run reads back what it wrote, not a concurrent run's newer file; with
     # --only-missing-outputs remakes what is made from every run (added seeds); and never

@@ -34,7 +34,7 @@ from kedro.pipeline import Pipeline
 from kedro.pipeline.node import Node
 from pydantic import PrivateAttr
 
-from from_data_to_model.hooks import nodes_to_run
+from from_data_to_model.hooks import TrainingProgressHooks, nodes_to_run
 from from_data_to_model.model_spec import ModelSpec, shape_key
 from from_data_to_model.study import TRAINING_TAG, Run, TrainingPlan, configured_backend
 
@@ -57,11 +57,16 @@ class TrainingGroup(TrainingPlan):
     _pending: list[Run] = PrivateAttr(default_factory=list)
     _trained: dict[str, tuple[Fit, int]] = PrivateAttr(default_factory=dict)
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    _finished: Callable[[str], None] | None = PrivateAttr(default=None)
 
     @classmethod
-    def of(cls, plan: TrainingPlan, runs: list[Run]) -> TrainingGroup:
+    def of(
+        cls, plan: TrainingPlan, runs: list[Run], finished: Callable[[str], None] | None = None
+    ) -> TrainingGroup:
+        """The group of ``runs``; ``finished(namespace)`` is told of each model as it
+        finishes in a program (the run's progress)."""
         group = cls(**plan.model_dump())
-        group._pending = list(runs)
+        group._pending, group._finished = list(runs), finished
         return group
 
     def fit(
@@ -97,10 +102,15 @@ class TrainingGroup(TrainingPlan):
             len(together), ", ".join(member.namespace for member in together),
         )  # fmt: skip
         finished = iter(range(1, len(together) + 1))
-        fits = batched.fit_models(specs, *data, on_done=lambda k: logger.info(
-            "Finished %s (%d of %d in this program)",
-            together[k].namespace, next(finished), len(together),
-        ))  # fmt: skip
+
+        def done(k: int) -> None:
+            namespace = together[k].namespace
+            logger.info("Finished %s (%d of %d in this program)",
+                        namespace, next(finished), len(together))  # fmt: skip
+            if self._finished is not None:
+                self._finished(namespace)
+
+        fits = batched.fit_models(specs, *data, on_done=done)
         for member, fit in zip(together, fits, strict=True):
             self._trained[member.namespace] = (fit, len(together))
 
@@ -108,9 +118,10 @@ class TrainingGroup(TrainingPlan):
 class TrainingTogetherHooks:
     """Hand each training node of a run the group it trains with (``TrainingGroup``), where
     the run trains models together: ``training.batch_models: auto`` on the JAX backend,
-    its nodes run in this process."""
+    its nodes run in this process; tell ``progress`` of each model as it finishes."""
 
-    def __init__(self) -> None:
+    def __init__(self, progress: TrainingProgressHooks | None = None) -> None:
+        self._progress = progress  # told of each model as it finishes in a program
         self._groups: dict[tuple[str, ...], TrainingGroup] = {}
         self._pid: int | None = None
 
@@ -129,7 +140,8 @@ class TrainingTogetherHooks:
         for node in nodes_to_run(pipeline, catalog, run_params):
             if (run := run_of(node)) is not None and TRAINING_INPUT in node.inputs:
                 runs.setdefault(self._key(node), []).append(run)
-        self._groups = {key: TrainingGroup.of(plan, group) for key, group in runs.items()}
+        finished = None if self._progress is None else self._progress.model_finished
+        self._groups = {key: TrainingGroup.of(plan, group, finished) for key, group in runs.items()}
 
     @staticmethod
     def _key(node: Node) -> tuple[str, ...]:
