@@ -47,13 +47,14 @@ SETTLED = re.compile(r"^\| (\w+) \| [^|]+ \| [^|]*\b(better|worse|not distinguis
 
 
 def project_copy(folder: Path) -> Path:
-    """Configuration, source and raw data (linked), as a fresh clone with its data fetched."""
+    """Configuration, source and raw data (linked), as a fresh clone with its data fetched
+    (the package itself is the one this environment has installed)."""
     root = folder / "project"
     shutil.copytree(ROOT / "conf" / "base", root / "conf" / "base")
     shutil.copy(ROOT / "conf" / "logging.yml", root / "conf" / "logging.yml")
     (root / "conf" / "local").mkdir()
     shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
-    (root / "src").symlink_to(ROOT / "src")  # the package this environment runs
+    shutil.copytree(ROOT / "src", root / "src", ignore=shutil.ignore_patterns("__pycache__"))
     (root / "data").mkdir()
     (root / "data" / "01_raw").symlink_to(ROOT / "data" / "01_raw")
     return root
