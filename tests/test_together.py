@@ -185,3 +185,14 @@ def test_each_model_of_a_program_counts_as_it_finishes_and_its_node_no_more(prog
         f"Progress: {k} of 3 models trained" for k in (1, 2, 3)
     ]
     assert "Finished regularization.l2.seed_44 (3 of 3 in this program)" in caplog.text
+
+
+def test_off_on_the_command_line_or_unquoted_in_yaml_is_off():
+    """``--params training.batch_models=off`` arrives as YAML's false: it means off."""
+    from kedro.framework.cli.utils import _split_params
+
+    given = _split_params(None, None, "training.batch_models=off")
+    assert given == {"training": {"batch_models": False}}
+    assert TrainingPlan.model_validate(given["training"]).batch_models == "off"
+    with pytest.raises(ValueError, match="batch_models"):
+        TrainingPlan.model_validate({"batch_models": True})  # on is no setting

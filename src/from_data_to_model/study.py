@@ -33,6 +33,7 @@ from pydantic import (
     PositiveInt,
     TypeAdapter,
     ValidationError,
+    field_validator,
 )
 
 from from_data_to_model.model_spec import nested, setting
@@ -219,6 +220,13 @@ class TrainingPlan(BaseModel):
 
     batch_models: Literal["auto", "off"] = "off"
     max_batch_models: PositiveInt | None = None
+
+    @field_validator("batch_models", mode="before")
+    @classmethod
+    def _off(cls, value: Any) -> Any:
+        """``off`` as YAML reads it (``--params training.batch_models=off``, or unquoted
+        in a parameters file): false."""
+        return "off" if value is False else value
 
 
 def configured_backend() -> str:
