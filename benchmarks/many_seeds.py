@@ -1,7 +1,8 @@
 """The study as users run it, with 3 and 10 seeds, each model alone (``training.batch_models
 =off``) and models trained together (``auto``), side by side in one invocation.
 
-    python benchmarks/many_seeds.py [--runs off:3 auto:10 auto:3 off:10] [--backend jax]
+    python benchmarks/many_seeds.py [--runs off:3 off:10 auto:10 auto:3] [--backend jax]
+                                    [--save figures.json]
 
 Each run is ``kedro run --pipeline=regularization --params regularization.seeds=N,
 training.batch_models=MODE`` (data preparation, every model, the evaluation and report) in
@@ -121,8 +122,9 @@ def verdict(comparison: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", nargs="+", default=["off:3", "auto:10", "auto:3", "off:10"])
+    parser.add_argument("--runs", nargs="+", default=["off:3", "off:10", "auto:10", "auto:3"])
     parser.add_argument("--backend", default="jax")
+    parser.add_argument("--save", type=Path, help="a JSON file each run's figures go to")
     args = parser.parse_args()
     ceiling = float(subprocess.run(
         [sys.executable, str(Path(__file__).parent / "ceilings.py"), args.backend],
@@ -135,9 +137,16 @@ def main() -> None:
         results[mode, int(seeds)] = result = run_study(mode, int(seeds), args.backend)
         print(f"  {result['wall']:.0f} s, {result['flops'] / result['train_seconds'] / 1e9:.1f} "
               f"GFLOP/s, {result['peak_gib']:.2f} GiB", file=sys.stderr, flush=True)  # fmt: skip
+        if args.save:  # what an interrupted invocation has measured so far
+            figures = {f"{m}:{s}": r for (m, s), r in results.items()}
+            args.save.write_text(json.dumps(figures, indent=1, default=float))
     print(f"{args.backend} matmul ceiling: {ceiling:.1f} GFLOP/s")
-    first = results[next(iter(results))]["wall"]
-    print("| seeds | batch_models | wall | × first | training | GFLOP/s | of ceiling | peak |")
+    base = ("off", 3) if ("off", 3) in results else next(iter(results))
+    first = results[base]["wall"]
+    print(
+        f"| seeds | batch_models | wall | × {base[1]} seeds {base[0]} | training | GFLOP/s "
+        "| of ceiling | peak |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for (mode, seeds), r in results.items():
         rate = r["flops"] / r["train_seconds"] / 1e9
