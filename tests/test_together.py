@@ -70,6 +70,13 @@ def test_a_program_holds_one_shape_and_at_most_max_batch_models(programs):
     assert programs == [[1, 2], [3, 5], [4, 6], [7]]
 
 
+def test_a_node_whose_model_the_group_did_not_list_still_takes_every_pending_model(programs):
+    """The cap counts the group's pending models beside the node's own, listed or not."""
+    group = TrainingGroup.of(TrainingPlan(batch_models="auto"), L2[1:])
+    group.fit(L2[0], spec_of, DATA)
+    assert programs == [[42, 43, 44]]
+
+
 def test_models_a_program_cannot_train_train_alone(programs, monkeypatch, caplog):
     monkeypatch.setattr("from_data_to_model.batched.batchable", lambda specs: "weight decay")
     group = TrainingGroup.of(TrainingPlan(batch_models="auto"), L2)

@@ -83,11 +83,10 @@ class TrainingGroup(TrainingPlan):
     def _train_with(self, run: Run, spec_of: Callable[[Run], ModelSpec], data: list[Any]):
         from from_data_to_model import batched, models
 
-        shape, cap = shape_key(spec_of(run)), self.max_batch_models or len(self._pending) + 1
-        together = [run] + [
-            other for other in self._pending
-            if other != run and shape_key(spec_of(other)) == shape
-        ][: cap - 1]  # fmt: skip
+        shape = shape_key(spec_of(run))
+        others = [o for o in self._pending if o != run and shape_key(spec_of(o)) == shape]
+        cap = self.max_batch_models
+        together = [run] + (others[: cap - 1] if cap else others)
         specs = [spec_of(member) for member in together]
         if len(together) > 1 and (problem := batched.batchable(specs)):
             logger.warning("Training %s alone: %s.", run.namespace, problem)
