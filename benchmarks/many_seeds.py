@@ -45,6 +45,7 @@ PEAK = (
     "sys.exit(code)\n"
 )
 SETTLED = re.compile(r"^\| (\w+) \| [^|]+ \| [^|]*\b(better|worse|not distinguishable) \|", re.M)
+SETTLED_CHOICE = re.compile(r"10 seeds the choice is (\w+)")
 
 
 def project_copy(folder: Path) -> Path:
@@ -153,7 +154,9 @@ def main() -> None:
         print(f"| {seeds} | {mode} | {r['wall']:.0f} s | {r['wall'] / first:.2f} "
               f"| {r['train_seconds']:.0f} s | {rate:.1f} | {rate / ceiling:.0%} "
               f"| {r['peak_gib']:.2f} GiB |")  # fmt: skip
-    settled = dict(SETTLED.findall((ROOT / "docs" / "statistics.md").read_text()))
+    statistics = (ROOT / "docs" / "statistics.md").read_text()
+    settled = dict(SETTLED.findall(statistics))
+    settled_choice = SETTLED_CHOICE.search(statistics).group(1)
     for seeds in sorted({s for _, s in results}):
         ran = {mode: results[mode, seeds] for mode in ("off", "auto") if (mode, seeds) in results}
         print(f"\n{seeds} seeds: mean validation loss, and the verdict against the original")
@@ -177,7 +180,7 @@ def main() -> None:
                              f"{inside}, {verdict(row['comparison'])}")  # fmt: skip
             print(f"| {variant} | {' | '.join(cells)} | {settled.get(variant, 'the baseline')} |")
         choices = ", ".join(f"{mode} {r['choice']}" for mode, r in ran.items())
-        print(f"choice: {choices}; settled: dropout")
+        print(f"choice: {choices}; settled: {settled_choice}")
 
 
 if __name__ == "__main__":
