@@ -39,6 +39,7 @@ def study():
     )
 
 
+@pytest.mark.slow  # trains models
 def test_tables_choice_and_report(study):
     runs = study.load("regularization.runs_table")
     assert list(zip(runs["variant"], runs["seed"], strict=True)) == [
@@ -62,6 +63,7 @@ def test_tables_choice_and_report(study):
     assert len(curves) == 3 * 2 * 2 and set(curves["epoch"]) == {1, 2}
 
 
+@pytest.mark.slow  # trains models
 def test_the_chosen_variants_best_seed_is_promoted_and_checked_on_the_official_set(study):
     choice, promotion = (
         study.load("regularization.model_choice"),
@@ -85,6 +87,7 @@ def test_the_chosen_variants_best_seed_is_promoted_and_checked_on_the_official_s
     assert "- MLP 256-128-64, no preprocessing: 0.900" in report
 
 
+@pytest.mark.slow  # trains models
 def test_figures(study):
     curves = study.load("regularization.learning_curves_plots")
     assert set(curves) == {"overfit.png", "small.png", "dropout.png"}

@@ -41,6 +41,7 @@ def stage():
     return catalog, inputs
 
 
+@pytest.mark.slow  # trains models
 def test_candidates_are_compared_as_singles_and_ensembles_on_validation(stage):
     catalog, _ = stage
     table = catalog.load("final.candidates_table")
@@ -55,6 +56,7 @@ def test_candidates_are_compared_as_singles_and_ensembles_on_validation(stage):
     assert design["source"] == "study choice"  # no tuning run in the slice
 
 
+@pytest.mark.slow  # trains models
 def test_the_refit_trains_on_train_and_test_rows_for_the_chosen_epochs(stage):
     catalog, _ = stage
     metadata = catalog.load("final.refit.seed_1.training_metadata")
@@ -64,6 +66,7 @@ def test_the_refit_trains_on_train_and_test_rows_for_the_chosen_epochs(stage):
     assert metadata["refit_of"] == member["namespace"]
 
 
+@pytest.mark.slow  # trains models
 def test_the_final_model_is_the_calibrated_mean_of_the_refit_members(stage):
     catalog, inputs = stage
     model, promotion = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from matplotlib.figure import Figure
 from sklearn.preprocessing import StandardScaler
 
@@ -21,6 +22,7 @@ def split(rows: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     return x, pd.DataFrame({"MedHouseVal": (x["MedInc"] * 0.8 + 2).astype(np.float32)})
 
 
+@pytest.mark.slow  # trains models
 def test_housing_slice_trains_on_the_first_rows_and_reports():
     (x_train, y_train), (x_test, y_test) = split(50, 0), split(20, 1)
     raw = x_train * 3 + 10  # what the scaler would have standardized

@@ -35,6 +35,7 @@ def data():
     return x[:160], y[:160], x[160:], y[160:]
 
 
+@pytest.mark.slow  # trains models
 def test_train_model_returns_model_spec_history_metadata(data, caplog):
     caplog.set_level("INFO")
     model, spec, history, metadata = Training(Run(REGULARIZATION, "l2", seed=43)).train_model(
@@ -62,6 +63,7 @@ def test_train_model_returns_model_spec_history_metadata(data, caplog):
     assert 0 < metadata["data_loss_seconds"] < metadata["fit_seconds"]
 
 
+@pytest.mark.slow  # trains models
 def test_training_loss_in_inference_mode_is_below_the_logged_one_with_dropout(data):
     """Keras logs a running mean with dropout on; the data loss is the model as it is used."""
     heavy_dropout = changes(hidden={"units": [64]}, dropout={"layers": 1, "rate": 0.6}, epochs=3)
@@ -69,6 +71,7 @@ def test_training_loss_in_inference_mode_is_below_the_logged_one_with_dropout(da
     assert (history["train_data_loss"] < history["loss"]).all()
 
 
+@pytest.mark.slow  # trains models
 def test_data_losses_leave_out_the_penalty(data):
     penalised = changes(hidden={"units": [8], "l2": 0.1})
     _, _, history, _ = train_model(*data, DEFAULTS, penalised)
@@ -78,6 +81,7 @@ def test_data_losses_leave_out_the_penalty(data):
     assert (plain["val_loss"] - plain["val_data_loss"]).abs().max() < 1e-5
 
 
+@pytest.mark.slow  # trains models
 def test_the_runs_seed_replaces_the_specs_and_repeats_exactly(data):
     def trained(seed):
         return Training(Run(REGULARIZATION, "v", seed)).train_model(*data, DEFAULTS, changes())
@@ -88,6 +92,7 @@ def test_the_runs_seed_replaces_the_specs_and_repeats_exactly(data):
     assert other[2]["loss"].iat[0] != first[2]["loss"].iat[0]
 
 
+@pytest.mark.slow  # trains models
 def test_a_sweep_point_sets_its_field_over_the_variants_changes(data):
     point = Run(TUNING, "v", 7, family="l2", path="hidden.l2", value=0.01)
     _, spec, _, metadata = Training(point).train_model(*data, DEFAULTS, changes())
@@ -112,6 +117,7 @@ def train_on_noise_labels(data, epochs: int, patience: int):
     return model, history, metadata, (x_val, y_val_noise)
 
 
+@pytest.mark.slow  # trains models
 def test_early_stopping_stops_and_restores_best(data):
     model, history, metadata, (x_val, y_val_noise) = train_on_noise_labels(data, 30, 1)
     assert metadata["stopped_early"] and metadata["epochs_run"] == metadata["model_epoch"] + 1
@@ -120,6 +126,7 @@ def test_early_stopping_stops_and_restores_best(data):
     assert restored == pytest.approx(history["val_loss"].min(), rel=1e-4)
 
 
+@pytest.mark.slow  # trains models
 def test_best_weights_are_restored_without_stopping_early_too(data):
     """Keras puts the best epoch's weights back at the end of every fit that has early
     stopping with restore_best_weights, stopped or not: the model is that epoch's."""
@@ -130,6 +137,7 @@ def test_best_weights_are_restored_without_stopping_early_too(data):
     assert restored == pytest.approx(history["val_loss"].min(), rel=1e-4)
 
 
+@pytest.mark.slow  # trains models
 def test_accepts_frames_and_no_changes(data):
     x_train, y_train, x_val, y_val = data
     small = resolve_spec(DEFAULTS, changes(epochs=1))

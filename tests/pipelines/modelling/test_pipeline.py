@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from from_data_to_model.pipelines import modelling
 from tests.conftest import VARIANTS, base_parameters, study_of
 from tests.slices import fashion_mnist_inputs, run_slice, study_parameters
@@ -53,6 +55,7 @@ def test_namespaced_outputs_parameters_and_tags():
     assert summarise.tags == evaluate.tags == official.tags == {"evaluation"}
 
 
+@pytest.mark.slow  # trains models
 def test_slice_trains_each_variant_and_seed_as_configured():
     variants = {"small": {"hidden": {"units": [4]}}, "dropout": {"dropout": {"layers": 2}}}
     parameters = study_parameters(variants, seeds=[5, 6])

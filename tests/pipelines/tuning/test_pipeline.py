@@ -28,6 +28,7 @@ def sweep():
     )
 
 
+@pytest.mark.slow  # trains models
 def test_one_template_per_family_value_and_seed_without_the_test_split(sweep):
     pipeline, _ = sweep
     trained = sorted(n.namespace for n in pipeline.nodes if "training" in n.tags)
@@ -38,6 +39,7 @@ def test_one_template_per_family_value_and_seed_without_the_test_split(sweep):
     assert not [d for d in pipeline.all_inputs() if "test" in d]
 
 
+@pytest.mark.slow  # trains models
 def test_curves_settled_values_figures_and_report(sweep):
     _, catalog = sweep
     curve = catalog.load("tuning.learning_rate.curve_table")
