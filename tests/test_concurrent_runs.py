@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import signal
 import subprocess
 import sys
 
@@ -24,29 +25,34 @@ def versions(project, dataset: str) -> dict[str, object]:
 
 
 def test_overlapping_runs_each_read_back_their_own_model(tiny_project):
-    """Run A trains 300 epochs; run B, started once A trains, 2 epochs, and ends first with
-    a newer version: A's evaluation must still score A's model."""
+    """Run A trains 20 epochs and is paused in the middle of them; run B trains 2 epochs
+    and ends, with a newer version, before A goes on: A's evaluation must still score A's
+    model."""
     project = tiny_project
     log = project.root / "slow.log"
     with log.open("w") as out:
         slow = subprocess.Popen(
             [str(project.kedro_path), "run", "--pipeline=housing",
-             "--params", "housing.overrides.epochs=300"],
+             "--params", "housing.overrides.epochs=20"],
             cwd=project.root, env=project.env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
         try:
-            wait_for(slow, log, "epoch 3/300")
-            quick = project.kedro(
-                "run", "--pipeline=housing", "--params", "housing.overrides.epochs=2"
-            )
-            assert slow.poll() is None, "the slow run ended before the quick one"
+            wait_for(slow, log, "epoch 3/20")
+            slow.send_signal(signal.SIGSTOP)  # A waits, mid-training, while B runs whole
+            try:
+                quick = project.kedro(
+                    "run", "--pipeline=housing", "--params", "housing.overrides.epochs=2"
+                )
+            finally:
+                slow.send_signal(signal.SIGCONT)
+            assert "epoch 4/20" not in log.read_text(), "run A went on while paused"
             assert slow.wait(timeout=300) == 0, log.read_text()[-3000:]
         finally:
             slow.kill()
     assert quick.returncode == 0, quick.stdout + quick.stderr
 
     metadata = versions(project, "housing.training_metadata")
-    assert sorted(m["epochs_run"] for m in metadata.values()) == [2, 300]
+    assert sorted(m["epochs_run"] for m in metadata.values()) == [2, 20]
     tests, summaries = (
         versions(project, "housing.test_metrics"),
         versions(project, "housing.validation_summary"),
