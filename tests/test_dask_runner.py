@@ -44,6 +44,9 @@ from tests.processes import wait_for
 
 RUNNER = "--runner=from_data_to_model.runners.DaskRunner"
 TRAIN_OVERFIT = "regularization.overfit.seed_42.train_model"
+COMBINED = "regularization.combined.seed_42"
+TRAIN_COMBINED = f"{COMBINED}.train_model"
+BOTH = f"--namespaces={COMBINED},regularization.overfit.seed_42"
 WORKER = r"tcp://127\.0\.0\.1:\d+( \(\S+\))?"  # a local worker's address (and name)
 
 
@@ -286,10 +289,11 @@ def test_separate_cluster_runs_housing_and_regularization(tiny_study, tiny_proje
 
 
 def start_run_and_kill_the_worker_training_overfit(
-    project, cluster, *options: str
+    project, cluster, namespaces: str, finished: str | None = None
 ) -> tuple[str, int, str]:
-    """Prepare the data here, then start a Dask run of the trainings (``options`` narrow
-    it); kill the worker once it is in the middle of overfit's epochs.
+    """Prepare the data here, then start a Dask run of the trainings (``namespaces``: the
+    ``--namespaces`` option that narrows it); kill the worker once it is in the middle of
+    overfit's epochs (and, if given, the node ``finished`` has completed).
 
     Returns the killed worker's name, the run's exit code and its console output.
     """
@@ -301,7 +305,7 @@ def start_run_and_kill_the_worker_training_overfit(
     log = project.root / "run.log"
     with log.open("w") as out:
         run = subprocess.Popen(
-            [str(project.kedro_path), "run", "--pipeline=training", RUNNER, *options],
+            [str(project.kedro_path), "run", "--pipeline=training", RUNNER, namespaces],
             cwd=project.root,
             env={**project.env, "DASK_SCHEDULER_ADDRESS": cluster.address},
             stdout=out,
@@ -310,6 +314,8 @@ def start_run_and_kill_the_worker_training_overfit(
         try:
             wait_for(run, log, f"Running node {TRAIN_OVERFIT} on worker")
             wait_for(run, log, "epoch 3/50")
+            if finished:
+                wait_for(run, log, f"Completed node: {finished}")
             worker = re.search(rf"{TRAIN_OVERFIT} on worker \S+ \((w\d)\)", log.read_text())[1]
             cluster.kill_worker(worker)
             run.wait(timeout=300)
@@ -336,27 +342,29 @@ def test_killed_worker_has_its_training_rerun_on_another(tiny_project, tmp_path)
 def test_killed_worker_stops_the_run_naming_the_node_and_resumes(tiny_project, tmp_path):
     no_retries = {"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0"}
     with SeparateCluster(tmp_path, workers=("w1", "w2"), env=no_retries) as cluster:
+        # overfit, and combined, which finishes on the other worker first
         _, returncode, output = start_run_and_kill_the_worker_training_overfit(
-            tiny_project, cluster
+            tiny_project, cluster, BOTH, TRAIN_COMBINED
         )
         assert returncode != 0
         # the node named is one the dead worker held: the training, or a task Dask had
         # queued on that worker behind it (its worker-saturation lets it queue one)
         stopped = re.search(r"Node (\S+) did not finish: KilledWorker", output)
         assert stopped, output[-5000:]
-        assert f"Completed node {stopped[1]} " not in output
+        assert not re.search(rf"Completed node: {re.escape(stopped[1])}\s", output)
         assert "--only-missing-outputs" in output
         models = tiny_project.root / "data" / "06_models"
         assert not list(models.glob("regularization.overfit.seed_42.keras/*/*"))
         assert not [p for p in models.rglob("*") if "partial" in p.name]  # nothing half-written
 
         resumed = tiny_project.kedro(
-            "run", "--pipeline=training", RUNNER, "--only-missing-outputs",
+            "run", "--pipeline=training", RUNNER, BOTH, "--only-missing-outputs",
             env={"DASK_SCHEDULER_ADDRESS": cluster.address}, process=True,
         )  # fmt: skip
     output = resumed.stdout + resumed.stderr
     assert resumed.returncode == 0, output
-    assert "Skipping" in output and f"Running node {TRAIN_OVERFIT}" in output
+    assert f"Skipping 1 nodes with existing outputs: {TRAIN_COMBINED}" in output  # kept
+    assert f"Running node {TRAIN_OVERFIT}" in output
     metadata = tiny_project.catalog().load("regularization.overfit.seed_42.training_metadata")
     assert metadata["epochs_run"] == 50
 
