@@ -103,3 +103,11 @@ def test_a_run_that_would_share_model_inputs_made_otherwise_is_stopped(tiny_proj
     assert "housing_X_test, housing_X_train, housing_y_test, housing_y_train" in output
     assert "Nothing was run" in output
     assert not (tiny_project.root / "data" / "06_models").exists()
+    if importlib.util.find_spec("kedro_mlflow"):  # the MLflow run it started: ended, failed
+        import mlflow
+
+        from tests.mlflow_store import kedro_runs, store
+
+        assert mlflow.active_run() is None  # the next run in this process starts its own
+        (stopped,) = kedro_runs(store(tiny_project))
+        assert stopped.info.status == "FAILED"

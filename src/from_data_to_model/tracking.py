@@ -170,12 +170,16 @@ class ModelTrackingHooks:
     @hook_impl(wrapper=True)
     def before_pipeline_run(self, pipeline: Pipeline):
         """Hand kedro-mlflow's run (started inside) to the nodes; stop before training if the
-        store fails."""
+        store fails. A run stopped here (by any hook's check) ends the MLflow run it started,
+        as failed: kedro-mlflow ends it only after a node's error, and a run left active
+        would take the next run's logging in this process (a notebook, a test)."""
         import mlflow
 
         TrackingTarget.withdraw()
         models = [model for n in training_nodes(pipeline) for model in trained_models(n)]
         self._runs, self._models = {}, set(models)
+        users = mlflow.active_run()  # a run started before: kedro-mlflow logs to it, and so on
+        users_id = None if users is None else users.info.run_id
         try:
             result = yield
             run = mlflow.active_run()  # None: tracking is disabled for this pipeline
@@ -185,6 +189,9 @@ class ModelTrackingHooks:
                 uri = mlflow.get_tracking_uri()
                 TrackingTarget(uri, run.info.experiment_id, run.info.run_id).export()
         except Exception as error:
+            started = mlflow.active_run()
+            if started is not None and started.info.run_id != users_id:
+                mlflow.end_run("FAILED")
             if not _store_fault(error):
                 raise
             raise _store_error(error, mlflow.get_tracking_uri()) from error
