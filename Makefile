@@ -43,13 +43,14 @@ endif
 study: setup raw-data
 	$(BIN)/kedro run $(if $(PIPELINE),--pipeline=$(PIPELINE))
 
-# Two test processes (pytest-xdist), a test file each at a time: a file's fixtures are made once.
+# Two test processes (pytest-xdist), a test file each at a time: a file's fixtures are made once;
+# files in the order tests/conftest.py gives them (those that use the shared tiny study last).
 test: setup raw-data
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 test-fast: setup
-	$(BIN)/pytest -m "not slow" -n 2 --dist loadfile
+	$(BIN)/pytest -m "not slow" -n 2 --dist loadfile --no-loadscope-reorder
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks

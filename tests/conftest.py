@@ -282,6 +282,27 @@ def real_project(tmp_path) -> Project:
     return project
 
 
+def uses_tiny_study(item: pytest.Item) -> bool:
+    return "tiny_study" in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The test files that use the shared tiny study run after the others (each file's
+    tests in their order): a test process that reaches them waits for the study only if
+    the first test process has not made it by then (see ``_tiny_study_first``)."""
+    late = {item.path for item in items if uses_tiny_study(item)}
+    items.sort(key=lambda item: item.path in late)  # stable: files stay whole and in order
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _tiny_study_first(request) -> None:
+    """With several test processes, the first makes the tiny study before its first test,
+    if any test of the session uses it, while the others run the tests that do not."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker == "gw0" and any(uses_tiny_study(item) for item in request.session.items):
+        request.getfixturevalue("tiny_study")
+
+
 @pytest.fixture
 def tiny_study_copy(tiny_study, tmp_path) -> Project:
     """A copy of the shared tiny study, with its trained models and store, to run more on."""

@@ -296,6 +296,7 @@ def test_kedro_mlflow_ui_lists_the_runs(tiny_study, tmp_path):
     """`kedro mlflow ui` on the study's store, in headless Chromium: the runs are listed."""
     port = free_port()
     env = {**tiny_study.env, "PATH": f"{Path(sys.executable).parent}:{tiny_study.env['PATH']}"}
+    env["MLFLOW_WORKERS"] = "1"  # the server's processes (4 by default): one answers a page
     command = ["mlflow", "ui", "--host=127.0.0.1", f"--port={port}"]
     url, log = f"http://127.0.0.1:{port}", tmp_path / "ui.log"
     with started([str(tiny_study.kedro_path), *command], tiny_study.root, env, log) as server:
