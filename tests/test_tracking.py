@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -11,7 +12,7 @@ import numpy as np
 import pytest
 
 from tests.browser import CHROMIUM, answer, dump_dom, free_port, started
-from tests.conftest import TINY_PARAMETERS, VARIANTS, copy_project
+from tests.conftest import TINY_PARAMETERS, VARIANTS, copy_project, migrated_store
 from tests.mlflow_store import children, kedro_runs, runs, store
 from tests.raw_files import write_housing
 
@@ -20,7 +21,7 @@ pytest.importorskip(
     reason="MLFLOW EXTRA ABSENT: pip install -e '.[mlflow]' (make test does) to check tracking",
 )
 import mlflow  # noqa: E402  (after the skip: the extra brings it)
-from kedro.pipeline import node  # noqa: E402
+from kedro.pipeline import Pipeline, node  # noqa: E402
 
 from from_data_to_model.study import Run  # noqa: E402
 from from_data_to_model.tracking import (  # noqa: E402
@@ -288,6 +289,33 @@ def test_a_store_that_fails_mid_run_costs_the_log_not_the_outputs(caplog, monkey
         TrackingTarget.withdraw()
     assert "MLflow did not record node train_model" in caplog.text
     assert "outputs are saved by the catalog" in caplog.text
+
+
+@pytest.mark.parametrize("started_before", [False, True])
+def test_a_run_stopped_before_its_first_node_ends_the_mlflow_run_it_started(
+    tmp_path, started_before
+):
+    """A hook's check stops the run inside ``before_pipeline_run``: the MLflow run started
+    there (kedro-mlflow's) ends, failed; a run the user started before is left to them."""
+    shutil.copy(migrated_store(), tmp_path / "mlflow.db")
+    mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
+    user = mlflow.start_run() if started_before else None
+    try:
+        wrapper = ModelTrackingHooks().before_pipeline_run(Pipeline([]))
+        next(wrapper)  # the hooks inside it run now: kedro-mlflow's starts (or reuses) a run
+        inside = user or mlflow.start_run()
+        with pytest.raises(RuntimeError, match="another live run"):
+            wrapper.throw(RuntimeError("another live run"))
+        active = mlflow.active_run()
+        if started_before:
+            assert active is not None and active.info.run_id == user.info.run_id
+        else:
+            assert active is None
+            assert mlflow.get_run(inside.info.run_id).info.status == "FAILED"
+    finally:
+        while mlflow.active_run():
+            mlflow.end_run()
+        mlflow.set_tracking_uri("")
 
 
 @slow

@@ -178,8 +178,7 @@ class ModelTrackingHooks:
         TrackingTarget.withdraw()
         models = [model for n in training_nodes(pipeline) for model in trained_models(n)]
         self._runs, self._models = {}, set(models)
-        users = mlflow.active_run()  # a run started before: kedro-mlflow logs to it, and so on
-        users_id = None if users is None else users.info.run_id
+        before = mlflow.active_run()  # one the user started: kedro-mlflow logs to it, and keeps it
         try:
             result = yield
             run = mlflow.active_run()  # None: tracking is disabled for this pipeline
@@ -189,8 +188,9 @@ class ModelTrackingHooks:
                 uri = mlflow.get_tracking_uri()
                 TrackingTarget(uri, run.info.experiment_id, run.info.run_id).export()
         except Exception as error:
-            started = mlflow.active_run()
-            if started is not None and started.info.run_id != users_id:
+            if (run := mlflow.active_run()) is not None and (
+                before is None or run.info.run_id != before.info.run_id
+            ):
                 mlflow.end_run("FAILED")
             if not _store_fault(error):
                 raise
