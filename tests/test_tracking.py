@@ -291,6 +291,7 @@ def test_a_store_that_fails_mid_run_costs_the_log_not_the_outputs(caplog, monkey
     assert "outputs are saved by the catalog" in caplog.text
 
 
+@slow  # a real store: 5 s to migrate its tables
 @pytest.mark.parametrize("started_before", [False, True])
 def test_a_run_stopped_before_its_first_node_ends_the_mlflow_run_it_started(
     tmp_path, started_before
@@ -299,11 +300,11 @@ def test_a_run_stopped_before_its_first_node_ends_the_mlflow_run_it_started(
     there (kedro-mlflow's) ends, failed; a run the user started before is left to them."""
     shutil.copy(migrated_store(), tmp_path / "mlflow.db")
     mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
-    user = mlflow.start_run() if started_before else None
+    user = mlflow.start_run(experiment_id="0") if started_before else None
     try:
         wrapper = ModelTrackingHooks().before_pipeline_run(Pipeline([]))
         next(wrapper)  # the hooks inside it run now: kedro-mlflow's starts (or reuses) a run
-        inside = user or mlflow.start_run()
+        inside = user or mlflow.start_run(experiment_id="0")  # the store's default one
         with pytest.raises(RuntimeError, match="another live run"):
             wrapper.throw(RuntimeError("another live run"))
         active = mlflow.active_run()
