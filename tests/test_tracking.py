@@ -276,6 +276,15 @@ def test_model_tags_and_metrics_name_what_was_trained():
     assert numbers(summary) == {"best_epoch": 3.0, "model_val_loss": 0.3}
 
 
+def test_a_session_tracks_to_its_own_projects_store_from_any_folder(empty_project):
+    """A session made for a project from another working folder (a notebook's, a test's)
+    reads and writes the store in that project, not one in the working folder."""
+    with empty_project.session() as session:
+        config = session.load_context().config_loader["mlflow"]
+    root = empty_project.root.as_posix()
+    assert config["server"]["mlflow_tracking_uri"] == f"sqlite:///{root}/mlflow.db"
+
+
 def test_a_store_that_fails_mid_run_costs_the_log_not_the_outputs(caplog, monkeypatch):
     """After the start, a failing store is said in the log; the node's outputs go on to the
     catalog (the hook does not raise)."""

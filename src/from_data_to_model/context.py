@@ -25,6 +25,7 @@ from attrs import define, field
 from kedro.framework.context import KedroContext
 from kedro.framework.hooks import hook_impl
 from kedro.utils import find_kedro_project
+from omegaconf import OmegaConf
 
 from from_data_to_model.study import StudyShape
 
@@ -46,6 +47,10 @@ class ProjectContext(KedroContext):
     def __attrs_post_init__(self) -> None:
         from from_data_to_model.pipeline_registry import build_for
 
+        # ${project_root:} (mlflow.yml's store) is this context's project, wherever the
+        # session was made from (a notebook's or a test's working folder is elsewhere)
+        root = Path(self.project_path).as_posix()
+        OmegaConf.register_new_resolver("project_root", lambda: root, replace=True)
         self.study = StudyShape.from_parameters(self.config_loader["parameters"])
         build_for(self.study)
 

@@ -36,7 +36,8 @@ CONTEXT_CLASS = ProjectContext
 
 
 def project_root() -> str:
-    """The project's folder, where `kedro` finds it from here (else here)."""
+    """The project's folder, where `kedro` finds it from here (else here); a session's
+    context rebinds it to the session's own project (see context.py)."""
     return (find_kedro_project(Path.cwd()) or Path.cwd()).as_posix()
 
 
