@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -26,6 +25,7 @@ from kedro.pipeline import Pipeline, node  # noqa: E402
 from from_data_to_model.study import Run  # noqa: E402
 from from_data_to_model.tracking import (  # noqa: E402
     ModelTrackingHooks,
+    TrackingStoreError,
     TrackingTarget,
     model_tags,
     numbers,
@@ -171,29 +171,6 @@ def test_study_run_has_a_child_run_per_model_and_the_report(tiny_study):
     assert "test_accuracy" not in point.data.metrics  # tuning never touches the test split
 
 
-@pytest.fixture
-def locked_store(tiny_project):
-    """A store another process holds an exclusive lock on, for the test's duration."""
-    path = tiny_project.root / "locked.db"
-    mlflow.MlflowClient(f"sqlite:///{path}").search_experiments()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", LOCK_HOLDER, str(path)], stdout=subprocess.PIPE, text=True
-    )
-    assert holder.stdout.readline().strip() == "locked"
-    yield f"sqlite:///{path}"
-    holder.kill()
-    holder.wait()
-
-
-LOCK_HOLDER = (
-    "import sqlite3, sys, time\n"
-    "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-    "db.execute('BEGIN EXCLUSIVE')\n"
-    "print('locked', flush=True)\n"
-    "time.sleep(600)\n"
-)
-
-
 def read_only_store(project) -> str:
     """An existing store this run may read, not write."""
     mlflow.MlflowClient(f"sqlite:///{project.root / 'ro.db'}").search_experiments()
@@ -201,11 +178,10 @@ def read_only_store(project) -> str:
 
 
 @slow
-@pytest.mark.parametrize("fault", ["read-only database", "locked database", "unknown scheme"])
-def test_an_unusable_store_stops_the_run_before_training(tiny_project, request, fault):
+@pytest.mark.parametrize("fault", ["read-only database", "unknown scheme"])
+def test_an_unusable_store_stops_the_run_before_training(tiny_project, fault):
     uri = {
         "read-only database": lambda: read_only_store(tiny_project),
-        "locked database": lambda: request.getfixturevalue("locked_store"),
         "unknown scheme": lambda: f"nosuchstore://{tiny_project.root}/mlflow",
     }[fault]()
     tiny_project.local_conf("mlflow", {"server": {"mlflow_tracking_uri": uri}})
@@ -322,6 +298,29 @@ def test_a_run_stopped_before_its_first_node_ends_the_mlflow_run_it_started(
         else:
             assert active is None
             assert mlflow.get_run(inside.info.run_id).info.status == "FAILED"
+    finally:
+        while mlflow.active_run():
+            mlflow.end_run()
+        mlflow.set_tracking_uri("")
+
+
+def test_a_store_that_stops_taking_writes_stops_the_run_before_training(tmp_path, caplog):
+    """The store took kedro-mlflow's start, then takes no writes (the first is the hook's,
+    before any node): the run stops with the store named, and its MLflow run is not left
+    active, though the store cannot record that it failed."""
+    shutil.copy(migrated_store(), tmp_path / "mlflow.db")
+    read_only = f"sqlite:///file:{tmp_path / 'mlflow.db'}?mode=ro&uri=true"
+    mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
+    try:
+        wrapper = ModelTrackingHooks().before_pipeline_run(Pipeline([]))
+        next(wrapper)  # the hooks inside it run now: kedro-mlflow's starts a run
+        inside = mlflow.start_run(experiment_id="0")
+        mlflow.set_tracking_uri(read_only)
+        with pytest.raises(TrackingStoreError, match="cannot use the tracking store") as error:
+            wrapper.send(None)
+        assert f"'{read_only}'" in str(error.value) and "Nothing was trained" in str(error.value)
+        assert mlflow.active_run() is None
+        assert f"MLflow could not mark run {inside.info.run_id} as failed" in caplog.text
     finally:
         while mlflow.active_run():
             mlflow.end_run()

@@ -140,6 +140,19 @@ def _store_error(error: BaseException, uri: str) -> TrackingStoreError:
     )
 
 
+def _end_failed(run_id: str) -> None:
+    """End the active MLflow run as failed. A store that takes no writes cannot record
+    that: said in the log (the run is no longer active here either way)."""
+    import mlflow
+
+    try:
+        mlflow.end_run("FAILED")
+    except Exception as error:
+        if not _store_fault(error):
+            raise
+        logger.warning("MLflow could not mark run %s as failed: %s", run_id, error)
+
+
 class ModelTrackingHooks:
     """One MLflow child run per trained model, under kedro-mlflow's run of ``kedro run``;
     what the catalog declares, logged; promoted models, registered."""
@@ -191,7 +204,7 @@ class ModelTrackingHooks:
             if (run := mlflow.active_run()) is not None and (
                 before is None or run.info.run_id != before.info.run_id
             ):
-                mlflow.end_run("FAILED")
+                _end_failed(run.info.run_id)
             if not _store_fault(error):
                 raise
             raise _store_error(error, mlflow.get_tracking_uri()) from error
