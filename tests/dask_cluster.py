@@ -38,11 +38,20 @@ class SeparateCluster:
         )  # fmt: skip
         self._wait_for(self.scheduler_file.exists, "the scheduler file")
         for name in workers:
-            self.workers[name] = self._start(
-                name, "worker", "--scheduler-file", str(self.scheduler_file), "--name", name,
-                "--nthreads", "1", "--no-nanny", "--no-dashboard", "--host", "127.0.0.1",
-            )  # fmt: skip
+            self._start_worker(name)
         self._wait_for(lambda: self._worker_count() == len(workers), "the workers")
+
+    def _start_worker(self, name: str) -> None:
+        self.workers[name] = self._start(
+            name, "worker", "--scheduler-file", str(self.scheduler_file), "--name", name,
+            "--nthreads", "1", "--no-nanny", "--no-dashboard", "--host", "127.0.0.1",
+        )  # fmt: skip
+
+    def add_worker(self, name: str) -> None:
+        """Start one more worker, and wait until the scheduler has it."""
+        alive = sum(process.poll() is None for process in self.workers.values())
+        self._start_worker(name)
+        self._wait_for(lambda: self._worker_count() == alive + 1, f"worker {name}")
 
     @property
     def address(self) -> str:

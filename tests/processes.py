@@ -8,15 +8,18 @@ import subprocess
 import time
 
 
-def wait_for(process: subprocess.Popen, log_path, text: str, timeout: float = 300) -> None:
+def wait_for(
+    process: subprocess.Popen, log_path, text: str, timeout: float = 300, times: int = 1
+) -> None:
+    """Wait until ``text`` is in the process's log ``times`` times (an error if it ends)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if text in log_path.read_text():
+        if log_path.read_text().count(text) >= times:
             return
         if process.poll() is not None:
             raise AssertionError(f"run ended before {text!r}:\n{log_path.read_text()[-3000:]}")
         time.sleep(0.2)
-    raise AssertionError(f"{text!r} not seen within {timeout} s")
+    raise AssertionError(f"{text!r} not seen {times} time(s) within {timeout} s")
 
 
 @contextlib.contextmanager

@@ -79,19 +79,6 @@ def test_unreachable_scheduler_is_named_within_seconds():
 
 
 @pytest.mark.slow
-def test_scheduler_from_a_dask_config_file(tiny_project, tmp_path):
-    """`scheduler-address` in a Dask config file is the scheduler the run uses."""
-    (tmp_path / "dask.yaml").write_text("scheduler-address: tcp://127.0.0.1:9\n")
-    result = tiny_project.kedro(
-        "run", "--pipeline=housing", RUNNER, env={"DASK_CONFIG": str(tmp_path)}, process=True
-    )
-    assert result.returncode != 0
-    output = result.stdout + result.stderr
-    assert "No Dask scheduler answered at tcp://127.0.0.1:9 within 10 s" in output
-    assert "epoch 1/" not in output
-
-
-@pytest.mark.slow
 def test_in_memory_data_travels_between_workers_and_back(local_client):
     pipeline, catalog = in_memory_pipeline()
     DaskRunner(client=local_client).run(pipeline, catalog)
@@ -271,13 +258,15 @@ def use_shared_storage(project, shared: Path) -> None:
 
 @pytest.mark.slow
 def test_separate_cluster_runs_housing_and_regularization(tiny_study, tiny_project, tmp_path):
-    """`dask scheduler` and two `dask worker` processes, the catalog on shared storage."""
+    """`dask scheduler` and two `dask worker` processes, the catalog on shared storage; the
+    run finds the scheduler in a Dask config file (`scheduler-address`)."""
     shared = tmp_path / "shared" / "data"
     use_shared_storage(tiny_project, shared)
     with SeparateCluster(tmp_path, workers=("w1", "w2")) as cluster:
+        (tmp_path / "dask.yaml").write_text(f"scheduler-address: {cluster.address}\n")
         result = tiny_project.kedro(
             "run", "--pipelines=housing,regularization", "--env=cluster", RUNNER,
-            env={"DASK_SCHEDULER_ADDRESS": cluster.address}, process=True,
+            env={"DASK_CONFIG": str(tmp_path)}, process=True,
         )  # fmt: skip
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
@@ -296,75 +285,58 @@ def test_separate_cluster_runs_housing_and_regularization(tiny_study, tiny_proje
     assert dask.load("housing.test_metrics") == sequential.load("housing.test_metrics")
 
 
-def start_run_and_kill_the_worker_training_overfit(
-    project, cluster, namespaces: str, finished: str | None = None
-) -> tuple[str, int, str]:
-    """Prepare the data here, then start a Dask run of the trainings (``namespaces``: the
-    ``--namespaces`` option that narrows it); kill the worker once it is in the middle of
-    overfit's epochs (and, if given, the node ``finished`` has completed).
+def training_worker(log: Path, times: int = 1) -> str:
+    """The name of the worker that started overfit's training (the ``times``-th time)."""
+    return re.findall(rf"{TRAIN_OVERFIT} on worker \S+ \((w\d)\)", log.read_text())[times - 1]
 
-    Returns the killed worker's name, the run's exit code and its console output.
-    """
+
+@pytest.mark.slow
+def test_a_killed_workers_training_reruns_then_stops_the_run_naming_the_node_and_resumes(
+    tiny_project, tmp_path
+):
+    """The worker training overfit is killed mid-epochs: the training reruns on the other
+    worker. That one killed too (one rerun allowed here; Dask's default allows 3), the run
+    stops naming the node; combined, finished before, is kept, and nothing is half-written.
+    A resume on a new worker trains only overfit."""
     parameters = copy.deepcopy(TINY_PARAMETERS)
     parameters["regularization"]["seeds"] = [42]  # one overfit model, long enough to kill
     parameters["regularization"]["variants"]["overfit"] = {"epochs": 50}
-    project.local_conf("parameters", parameters)
-    project.session_run(pipeline_names=["data_ingestion", "data_processing"])
-    log = project.root / "run.log"
-    with log.open("w") as out:
-        run = subprocess.Popen(
-            [str(project.kedro_path), "run", "--pipeline=training", RUNNER, namespaces],
-            cwd=project.root,
-            env={**project.env, "DASK_SCHEDULER_ADDRESS": cluster.address},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_for(run, log, f"Running node {TRAIN_OVERFIT} on worker")
-            wait_for(run, log, "epoch 3/50")
-            if finished:
-                wait_for(run, log, f"Completed node: {finished}")
-            worker = re.search(rf"{TRAIN_OVERFIT} on worker \S+ \((w\d)\)", log.read_text())[1]
-            cluster.kill_worker(worker)
-            run.wait(timeout=300)
-        finally:
-            run.kill()
-    return worker, run.returncode, log.read_text()
-
-
-@pytest.mark.slow
-def test_killed_worker_has_its_training_rerun_on_another(tiny_project, tmp_path):
-    with SeparateCluster(tmp_path, workers=("w1", "w2")) as cluster:
-        killed, returncode, output = start_run_and_kill_the_worker_training_overfit(
-            tiny_project, cluster, "--namespaces=regularization.overfit.seed_42"
-        )
-    assert returncode == 0, output[-5000:]
-    survivor = ({"w1", "w2"} - {killed}).pop()
-    assert re.search(rf"Running node {TRAIN_OVERFIT} on worker \S+ \({survivor}\)", output)
-    assert "epoch 50/50" in output
-    metadata = tiny_project.catalog().load("regularization.overfit.seed_42.training_metadata")
-    assert metadata["epochs_run"] == 50
-
-
-@pytest.mark.slow
-def test_killed_worker_stops_the_run_naming_the_node_and_resumes(tiny_project, tmp_path):
-    no_retries = {"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0"}
-    with SeparateCluster(tmp_path, workers=("w1", "w2"), env=no_retries) as cluster:
-        # overfit, and combined, which finishes on the other worker first
-        _, returncode, output = start_run_and_kill_the_worker_training_overfit(
-            tiny_project, cluster, BOTH, TRAIN_COMBINED
-        )
-        assert returncode != 0
+    tiny_project.local_conf("parameters", parameters)
+    tiny_project.session_run(pipeline_names=["data_ingestion", "data_processing"])
+    one_rerun = {"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1"}
+    log, models = tiny_project.root / "run.log", tiny_project.root / "data" / "06_models"
+    with SeparateCluster(tmp_path, workers=("w1", "w2"), env=one_rerun) as cluster:
+        command = [str(tiny_project.kedro_path), "run", "--pipeline=training", RUNNER, BOTH]
+        with log.open("w") as out:
+            run = subprocess.Popen(
+                command, cwd=tiny_project.root, stdout=out, stderr=subprocess.STDOUT,
+                env={**tiny_project.env, "DASK_SCHEDULER_ADDRESS": cluster.address},
+            )  # fmt: skip
+            try:
+                wait_for(run, log, "epoch 3/50")  # overfit's; combined's are fewer
+                wait_for(run, log, f"Completed node: {TRAIN_COMBINED}")
+                first = training_worker(log)
+                cluster.kill_worker(first)
+                wait_for(run, log, f"Running node {TRAIN_OVERFIT} on worker", times=2)
+                rerun = training_worker(log, times=2)
+                assert rerun == ({"w1", "w2"} - {first}).pop()  # on the other worker
+                wait_for(run, log, "epoch 3/50", times=2)
+                cluster.kill_worker(rerun)
+                run.wait(timeout=300)
+            finally:
+                run.kill()
+        output = log.read_text()
+        assert run.returncode != 0
         # the node named is one the dead worker held: the training, or a task Dask had
         # queued on that worker behind it (its worker-saturation lets it queue one)
         stopped = re.search(r"Node (\S+) did not finish: KilledWorker", output)
         assert stopped, output[-5000:]
         assert not re.search(rf"Completed node: {re.escape(stopped[1])}\s", output)
         assert "--only-missing-outputs" in output
-        models = tiny_project.root / "data" / "06_models"
         assert not list(models.glob("regularization.overfit.seed_42.keras/*/*"))
         assert not [p for p in models.rglob("*") if "partial" in p.name]  # nothing half-written
 
+        cluster.add_worker("w3")
         resumed = tiny_project.kedro(
             "run", "--pipeline=training", RUNNER, BOTH, "--only-missing-outputs",
             env={"DASK_SCHEDULER_ADDRESS": cluster.address}, process=True,
@@ -372,7 +344,7 @@ def test_killed_worker_stops_the_run_naming_the_node_and_resumes(tiny_project, t
     output = resumed.stdout + resumed.stderr
     assert resumed.returncode == 0, output
     assert f"Skipping 1 nodes with existing outputs: {TRAIN_COMBINED}" in output  # kept
-    assert f"Running node {TRAIN_OVERFIT}" in output
+    assert f"Running node {TRAIN_OVERFIT} on worker tcp://127.0.0.1:" in output
     metadata = tiny_project.catalog().load("regularization.overfit.seed_42.training_metadata")
     assert metadata["epochs_run"] == 50
 
