@@ -1,69 +1,82 @@
-"""A `kedro run` killed mid-training leaves nothing that loads as valid; a resume completes it."""
+"""Seeds added to a finished study, the run killed mid-training: nothing of it loads as
+valid, nothing earlier is touched; a resume trains only what is missing and remakes the
+report from every seed."""
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 
 import pytest
 from kedro.io import DatasetError
 
-from tests.conftest import VARIANTS, one_seed
+from tests.conftest import VARIANTS
 from tests.processes import ctrl_c_reaches_children, wait_for
-
-SEEDS = [42]
 
 pytestmark = pytest.mark.slow
 
+THREE_SEEDS = ("--params", "regularization.seeds=3")  # the shared study trained 42 and 43
+DONE = ["combined", "dropout", "early_stopping", "l1", "l2"]  # before overfit, in run order
+UNDONE = ["overfit", "reduced_size", "underfit"]
 
-def test_killed_run_leaves_no_valid_looking_output_and_resumes(tiny_project):
-    # One seed; `overfit` trains long enough to be interrupted in the middle of its epochs.
-    tiny_project.local_conf("parameters", one_seed())
-    tiny_project.local_conf(
-        "parameters_slow_variant",
-        {"regularization": {"variants": {"overfit": {"epochs": 5000}}}},
+
+def saved(project, pattern: str) -> dict[str, int]:
+    """Each file under the folders matching ``pattern`` (under data/): when it was written."""
+    folders = (project.root / "data").glob(pattern)
+    return {str(f): f.stat().st_mtime_ns for d in folders for f in d.rglob("*") if f.is_file()}
+
+
+def test_added_seed_killed_mid_training_leaves_nothing_valid_and_resumes(tiny_study_copy):
+    project = tiny_study_copy
+    earlier = saved(project, "06_models/regularization.*.seed_4[23].keras")
+    reports = saved(project, "08_reporting/regularization")
+    # overfit trains long enough to be interrupted in the middle of its epochs
+    project.local_conf(
+        "parameters_slow_variant", {"regularization": {"variants": {"overfit": {"epochs": 5000}}}}
     )
-    log = tiny_project.root / "run.log"
+    log = project.root / "run.log"
+    command = [str(project.kedro_path), "run", "--pipeline=regularization", *THREE_SEEDS,
+               "--only-missing-outputs"]  # fmt: skip
     with log.open("w") as out, ctrl_c_reaches_children():
         run = subprocess.Popen(
-            [str(tiny_project.kedro_path), "run", "--pipeline=regularization"],
-            cwd=tiny_project.root,
-            env=tiny_project.env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
+            command, cwd=project.root, env=project.env, stdout=out, stderr=subprocess.STDOUT
         )
         try:
-            wait_for(run, log, "Training regularization.overfit.seed_42")
+            wait_for(run, log, "Training regularization.overfit.seed_44")
             wait_for(run, log, "epoch 3/5000")
             run.send_signal(signal.SIGINT)  # Ctrl-C
             assert run.wait(timeout=120) != 0
         finally:
             run.kill()
 
-    catalog = tiny_project.catalog()
-    done = ["combined", "dropout", "early_stopping", "l1", "l2"]  # before overfit, in run order
-    for variant in done:
-        for seed in SEEDS:
-            assert catalog.load(f"regularization.{variant}.seed_{seed}.model") is not None
-    for variant in ["overfit", "reduced_size", "underfit"]:
-        for seed in SEEDS:
-            with pytest.raises(DatasetError):
-                catalog.load(f"regularization.{variant}.seed_{seed}.model")
-            assert not catalog.exists(f"regularization.{variant}.seed_{seed}.training_history")
-    for output in ["report", "report_table", "model_choice"]:
-        assert not catalog.exists(f"regularization.{output}")
+    catalog = project.catalog()
+    for variant in DONE:
+        assert catalog.load(f"regularization.{variant}.seed_44.model") is not None
+    for variant in UNDONE:
+        with pytest.raises(DatasetError):
+            catalog.load(f"regularization.{variant}.seed_44.model")
+        assert not catalog.exists(f"regularization.{variant}.seed_44.training_history")
+    assert saved(project, "08_reporting/regularization") == reports  # no report written
+    assert saved(project, "06_models/regularization.*.seed_4[23].keras") == earlier
 
-    # Resume: only what is missing (the unfinished variants, every evaluation, the report).
-    (tiny_project.root / "conf/local/parameters_slow_variant.yml").unlink()
-    resumed = tiny_project.kedro("run", "--pipeline=regularization", "--only-missing-outputs")
+    # Resume: only what is missing (the unfinished variants' seed 44), then the report of all
+    (project.root / "conf/local/parameters_slow_variant.yml").unlink()
+    resumed = project.kedro("run", "--pipeline=regularization", *THREE_SEEDS,
+                            "--only-missing-outputs")  # fmt: skip
     output = resumed.stdout + resumed.stderr
     assert resumed.returncode == 0, output
-    for variant in done:  # finished variants are not retrained
-        assert f"Training regularization.{variant}." not in output
-    for variant in ["overfit", "reduced_size", "underfit"]:
-        assert f"Training regularization.{variant}.seed_{SEEDS[-1]} " in output
-    catalog = tiny_project.catalog()
+    trained = sorted(re.findall(r"Training (regularization\.\S+) \(", output))
+    assert trained == [f"regularization.{v}.seed_44" for v in UNDONE], output[-3000:]
+    assert saved(project, "06_models/regularization.*.seed_4[23].keras") == earlier
+    catalog = project.catalog()
     assert list(catalog.load("regularization.report_table")["variant"]) == VARIANTS
+    assert (catalog.load("regularization.report_table")["seeds"] == 3).all()
+    assert len(catalog.load("regularization.runs_table")) == 3 * len(VARIANTS)
+    assert "- seeds: 42, 43, 44" in catalog.load("regularization.report")
     choice = catalog.load("regularization.model_choice")
     validation = catalog.load("regularization.validation_table").set_index("variant")
     assert choice["model_val_loss"] == validation.loc[choice["variant"], "model_val_loss_mean"]
+    assert catalog.load("fashion_mnist_study_promotion").reason.startswith(
+        f"of {choice['variant']}'s 3 seeds"
+    )

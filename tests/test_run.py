@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import importlib.util
-import re
 
 import matplotlib.image
 import pytest
@@ -96,22 +95,10 @@ def test_bad_seeds_fail_before_any_training(tiny_project):
     assert "[1] repeated" in output and "epoch 1/" not in output
 
 
-def test_one_seed_from_the_command_line_says_it_cannot_give_intervals(tiny_study_copy):
-    """`--params regularization.seeds=1` shapes the evaluation to the models of seed 42,
-    which the shared study has trained: nothing is trained again."""
-    result = tiny_study_copy.kedro(
-        "run", "--pipeline=evaluation", "--params", "regularization.seeds=1"
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "Training" not in result.stdout + result.stderr
-    report = tiny_study_copy.catalog().load("regularization.report")
-    assert "One seed per variant: no interval can be given" in report
-    assert "- seeds: 42" in report  # counted from the defaults' seed
-
-
 def test_parallel_runner_gives_the_sequential_runs(tiny_study, tiny_project):
     """Variants train in worker processes, each seeded by its spec: the same models (of
-    seed 42: the sequential run's 2 seeds are independent runs)."""
+    seed 42: the sequential run's 2 seeds are independent runs). One seed, from the command
+    line: the report says it cannot give intervals."""
     result = tiny_project.kedro(
         "run", "--pipeline=regularization", "--runner=ParallelRunner",
         "--params", "regularization.seeds=1", process=True,
@@ -120,6 +107,9 @@ def test_parallel_runner_gives_the_sequential_runs(tiny_study, tiny_project):
     parallel = tiny_project.catalog().load("regularization.runs_table")
     assert list(parallel["variant"]) == VARIANTS and set(parallel["seed"]) == {42}
     assert_same_runs(parallel, tiny_study.catalog().load("regularization.runs_table"))
+    report = tiny_project.catalog().load("regularization.report")
+    assert "One seed per variant: no interval can be given" in report
+    assert "- seeds: 42" in report  # counted from the defaults' seed
     if importlib.util.find_spec("kedro_mlflow"):  # the [mlflow] extra: forked workers log too
         from tests.mlflow_store import children, kedro_runs, store
 
@@ -128,28 +118,3 @@ def test_parallel_runner_gives_the_sequential_runs(tiny_study, tiny_project):
         models = children(client, run)
         assert len(models) == len(parallel)
         assert all("test_accuracy" in m.data.metrics for m in models.values())
-
-
-def test_added_seeds_train_alone_and_the_report_is_remade_from_all(tiny_study_copy):
-    """The shared study trained seeds 42 and 43; asking for 3 trains 44 only, then compares
-    all three."""
-    project = tiny_study_copy
-    models = project.root / "data" / "06_models"
-    before = {p.name: sorted(p.iterdir()) for p in models.glob("regularization.*.seed_4[23].keras")}
-    result = project.kedro(
-        "run", "--pipeline=regularization", "--params", "regularization.seeds=3",
-        "--only-missing-outputs",
-    )  # fmt: skip
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output
-    trained = re.findall(r"Training (regularization\.\S+) \(", output)
-    assert sorted(trained) == sorted(f"regularization.{v}.seed_44" for v in VARIANTS)
-    after = {p.name: sorted(p.iterdir()) for p in models.glob("regularization.*.seed_4[23].keras")}
-    assert after == before  # seeds 42 and 43: not one model saved again
-    catalog = project.catalog()
-    assert (catalog.load("regularization.report_table")["seeds"] == 3).all()
-    assert len(catalog.load("regularization.runs_table")) == 3 * len(VARIANTS)
-    assert "- seeds: 42, 43, 44" in catalog.load("regularization.report")
-    assert catalog.load("fashion_mnist_study_promotion").reason.startswith(
-        f"of {catalog.load('regularization.model_choice')['variant']}'s 3 seeds"
-    )

@@ -7,6 +7,7 @@ import pytest
 from kedro.pipeline import Pipeline
 from matplotlib.figure import Figure
 
+from from_data_to_model.hooks import training_nodes
 from from_data_to_model.pipeline_registry import study_pipelines
 from from_data_to_model.pipelines import evaluation, modelling
 from from_data_to_model.study import StudyShape
@@ -122,6 +123,13 @@ def test_no_test_figure_is_upstream_of_the_studys_promoted_model():
     assert not [s for s in sources if "test_" in s.split(".")[-1] and "unscaled" not in s
                 and not s.startswith("params:processing")]  # fmt: skip
     assert not [s for s in sources if "official" in s]
+
+
+def test_the_evaluation_half_trains_nothing():
+    """``kedro run --pipeline=evaluation`` scores the models on disk; it never trains."""
+    pipelines = study_pipelines(study_of(base_parameters()))
+    assert not training_nodes(pipelines["evaluation"])
+    assert training_nodes(pipelines["regularization"]) == training_nodes(pipelines["training"])
 
 
 def test_every_dotted_name_belongs_to_its_node_namespace():
