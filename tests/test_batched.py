@@ -25,25 +25,20 @@ needs_jax = pytest.mark.skipif(
 )
 TOLERANCE = 1e-5
 
-# The models compared. Batch "each": alone in a batch. Batch "together": three in one
-# program, differing in seed, L1/L2, epochs and early stopping (one stops early), and one
-# of another shape, trained in a program of its own (``fit_groups``).
+# The models compared, trained alone and together (``fit_groups``): three in one program,
+# differing in seed, L1/L2, epochs and early stopping (one stops early); two of other shapes
+# (no dropout; two dropout layers and early stopping), each alone in a program of its own.
 SMALL = {"hidden": {"units": [16], "l1": 1e-3, "l2": 1e-3}, "optimizer": {"learning_rate": 0.01},
          "epochs": 12, "batch_size": 64, "train_loss_rows": 300,
          "early_stopping": {"patience": 2}}  # fmt: skip
-CASES = {
-    "each": [
-        {"seed": 7},
-        {"seed": 7, "dropout": {"layers": 1}, "early_stopping": {"enabled": True}},
-        {"seed": 7, "dropout": {"layers": 2}, "early_stopping": {"enabled": True}},
-    ],
-    "together": [
-        {"seed": 7, "dropout": {"layers": 1}, "early_stopping": {"enabled": True, "patience": 1}},
-        {"seed": 8, "dropout": {"layers": 1}, "hidden": {"l1": 0.0, "l2": 0.0}},
-        {"seed": 9, "dropout": {"layers": 1}, "hidden": {"l2": 0.0}, "epochs": 5},
-        {"seed": 10, "hidden": {"units": [8]}},  # another shape: a program of its own
-    ],
-}
+CASES = [
+    {"seed": 7, "dropout": {"layers": 1}, "early_stopping": {"enabled": True, "patience": 1}},
+    {"seed": 8, "dropout": {"layers": 1}, "hidden": {"l1": 0.0, "l2": 0.0}},
+    {"seed": 9, "dropout": {"layers": 1}, "hidden": {"l2": 0.0}, "epochs": 5},
+    {"seed": 10, "hidden": {"units": [8]}},
+    {"seed": 7, "dropout": {"layers": 2}, "early_stopping": {"enabled": True}},
+]
+TOGETHER, ALONE = [0, 1, 2], {"plain": 3, "2 dropout+ES": 4}
 
 COMPARE = textwrap.dedent(
     """
@@ -75,20 +70,12 @@ COMPARE = textwrap.dedent(
                                                - b_model.predict(X_val, verbose=0)))),
         }
 
-    found = {}
-    for name, specs in cases.items():
-        specs = [ModelSpec.model_validate(spec) for spec in specs]
-        alone = [models.fit_model(spec, X, y, X_val, y_val) for spec in specs]
-        finished = []
-        if name == "each":
-            batches = [batched.fit_models([spec], X, y, X_val, y_val)[0] for spec in specs]
-        else:
-            batches = batched.fit_groups(specs, X, y, X_val, y_val, on_done=finished.append)
-        found[name] = {"models": [compare(a, b) for a, b in zip(alone, batches)],
-                       "finished": finished}
-    first = cases["each"][0]
-    other = ModelSpec.model_validate(first | {"hidden": first["hidden"] | {"units": [8]}})
-    found["refused"] = batched.batchable([ModelSpec.model_validate(first), other])
+    specs = [ModelSpec.model_validate(spec) for spec in cases]
+    alone = [models.fit_model(spec, X, y, X_val, y_val) for spec in specs]
+    finished = []
+    batches = batched.fit_groups(specs, X, y, X_val, y_val, on_done=finished.append)
+    found = {"models": [compare(a, b) for a, b in zip(alone, batches)], "finished": finished,
+             "refused": batched.batchable([specs[0], specs[3]])}
     print(json.dumps(found))
     """
 )
@@ -104,7 +91,7 @@ def spec(changes: dict) -> dict:
 
 @pytest.fixture(scope="module")
 def compared() -> dict:
-    cases = {name: [spec(c) for c in changes] for name, changes in CASES.items()}
+    cases = [spec(changes) for changes in CASES]
     env = os.environ | {"KERAS_BACKEND": "jax"}
     done = subprocess.run(
         [sys.executable, "-c", COMPARE, json.dumps(cases)],
@@ -124,21 +111,19 @@ def assert_same(found: dict) -> None:
 
 @needs_jax
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "case", range(len(CASES["each"])), ids=["plain", "dropout+ES", "2 dropout+ES"]
-)
+@pytest.mark.parametrize("case", ALONE.values(), ids=ALONE.keys())
 def test_one_model_in_a_batch_is_the_model_trained_alone(compared, case):
-    assert_same(compared["each"]["models"][case])
+    assert_same(compared["models"][case])
 
 
 @needs_jax
 @pytest.mark.slow
 def test_models_trained_together_are_each_the_model_trained_alone(compared):
-    together = compared["together"]["models"]
+    together = [compared["models"][k] for k in TOGETHER]
     for found in together:
         assert_same(found)
-    # They did differ: one stopped early, one ran its 5 epochs, two their 12.
-    assert [found["epochs"][0] for found in together][1:] == [12, 5, 12]
+    # They did differ: one stopped early, one ran its 5 epochs, one its 12.
+    assert [found["epochs"][0] for found in together][1:] == [12, 5]
     assert together[0]["epochs"][0] < 12
     assert together[0]["model_epoch"][0] < together[0]["epochs"][0]  # best weights restored
 
@@ -146,9 +131,9 @@ def test_models_trained_together_are_each_the_model_trained_alone(compared):
 @needs_jax
 @pytest.mark.slow
 def test_each_model_is_reported_done_as_it_finishes(compared):
-    together = [found["epochs"][0] for found in compared["together"]["models"]]
-    first_program = sorted(range(3), key=lambda k: together[k])
-    assert compared["together"]["finished"] == [*first_program, 3]
+    epochs = {k: compared["models"][k]["epochs"][0] for k in TOGETHER}
+    first_program = sorted(TOGETHER, key=epochs.get)
+    assert compared["finished"] == [*first_program, *ALONE.values()]
 
 
 @needs_jax
