@@ -53,12 +53,23 @@ def newest(folder, name: str) -> dict:
     return json.loads(sorted(folder.glob(f"{name}/*/{name}"))[-1].read_text())
 
 
+def on_jax(project) -> dict[str, str]:
+    """The environment of a JAX run: the runs of a test share compiled programs through
+    JAX's persistent cache (the same programs, compiled once)."""
+    return {
+        "KERAS_BACKEND": "jax",
+        "JAX_COMPILATION_CACHE_DIR": str(project.root / "jax_cache"),
+        "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",
+        "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES": "0",
+    }
+
+
 def jax_run(project, params: dict, only_missing: bool = False) -> str:
     """The l2 variant's part of the study, run on JAX where TensorFlow cannot be imported;
     its log."""
     result = project.python(
         "-c", WITHOUT_TENSORFLOW, json.dumps(params), "only-missing" if only_missing else "all",
-        env={"KERAS_BACKEND": "jax"},
+        env=on_jax(project),
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     return " ".join((result.stdout + result.stderr).split())
@@ -119,7 +130,7 @@ def test_jax_backend_runs_without_tensorflow_and_trains_a_variants_seeds_as_one_
     with log.open("w") as out, ctrl_c_reaches_children():
         run = subprocess.Popen(
             [sys.executable, "-c", WITHOUT_TENSORFLOW, json.dumps(slow), "only-missing"],
-            cwd=tiny_project.root, env={**tiny_project.env, "KERAS_BACKEND": "jax"},
+            cwd=tiny_project.root, env={**tiny_project.env, **on_jax(tiny_project)},
             stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
         try:
