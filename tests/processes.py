@@ -6,6 +6,7 @@ import contextlib
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 
 def wait_for(
@@ -20,6 +21,18 @@ def wait_for(
             raise AssertionError(f"run ended before {text!r}:\n{log_path.read_text()[-3000:]}")
         time.sleep(0.2)
     raise AssertionError(f"{text!r} not seen {times} time(s) within {timeout} s")
+
+
+def pause(process: subprocess.Popen, timeout: float = 30) -> None:
+    """Stop the process (SIGSTOP) and wait until it is stopped: it runs nothing more until
+    SIGCONT (Linux: its state in /proc)."""
+    process.send_signal(signal.SIGSTOP)
+    stat = Path(f"/proc/{process.pid}/stat")
+    deadline = time.monotonic() + timeout
+    while stat.read_text().rsplit(")", 1)[1].split()[0] != "T":
+        if time.monotonic() > deadline:
+            raise AssertionError(f"process {process.pid} not stopped within {timeout} s")
+        time.sleep(0.01)
 
 
 @contextlib.contextmanager

@@ -12,7 +12,7 @@ import sys
 import numpy as np
 import pytest
 
-from tests.processes import wait_for
+from tests.processes import pause, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -38,14 +38,16 @@ def test_overlapping_runs_each_read_back_their_own_model(tiny_project):
         )  # fmt: skip
         try:
             wait_for(slow, log, "epoch 3/20")
-            slow.send_signal(signal.SIGSTOP)  # A waits, mid-training, while B runs whole
+            pause(slow)  # A waits, mid-training, while B runs whole
             try:
+                paused = log.read_text()
+                assert "epoch 20/20" not in paused, "run A ended its training before the pause"
                 quick = project.kedro(
                     "run", "--pipeline=housing", "--params", "housing.overrides.epochs=2"
                 )
+                assert log.read_text() == paused, "run A went on while paused"
             finally:
                 slow.send_signal(signal.SIGCONT)
-            assert "epoch 4/20" not in log.read_text(), "run A went on while paused"
             assert slow.wait(timeout=300) == 0, log.read_text()[-3000:]
         finally:
             slow.kill()
