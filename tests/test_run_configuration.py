@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import copy
 import shutil
 import subprocess
 import sys
 
 import pytest
 
-from tests.conftest import TINY_PARAMETERS, write_yaml
+from tests.conftest import TINY_PARAMETERS, copy_project, write_tiny_raw_files, write_yaml
 from tests.raw_files import write_fashion_mnist, write_housing
 
 pytestmark = pytest.mark.slow
@@ -17,11 +18,15 @@ pytestmark = pytest.mark.slow
 EXTRA = {"regularization": {"variants": {"extra": {"hidden": {"units": [3]}}}}}
 
 
-@pytest.fixture
-def prepared(tiny_project):
-    """A tiny project whose model inputs exist, so that one variant can train at once."""
-    tiny_project.session_run(pipeline_names=["data_ingestion", "data_processing"])
-    return tiny_project
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory):
+    """A tiny project whose model inputs exist, so that one variant can train at once
+    (shared by the module's tests: each adds its own configuration, and trains anew)."""
+    project = copy_project(tmp_path_factory.mktemp("configured"))
+    write_tiny_raw_files(project.raw)
+    project.local_conf("parameters", TINY_PARAMETERS)
+    project.session_run(pipeline_names=["data_ingestion", "data_processing"])
+    return project
 
 
 def trains_extra(project, *args: str, env: dict | None = None) -> None:
@@ -41,13 +46,20 @@ def test_params_add_a_variant(prepared):
     trains_extra(prepared, "--params", "regularization.variants.extra.hidden.units=[3]")
 
 
+def add_extra_env(project) -> None:
+    """conf/extra_env: the tiny parameters (it replaces conf/local) and the extra variant."""
+    parameters = copy.deepcopy(TINY_PARAMETERS)
+    parameters["regularization"]["variants"] |= EXTRA["regularization"]["variants"]
+    write_yaml(project.root / "conf" / "extra_env" / "parameters.yml", parameters)
+
+
 def test_env_adds_a_variant(prepared):
-    write_yaml(prepared.root / "conf" / "extra_env" / "parameters.yml", EXTRA)
+    add_extra_env(prepared)
     trains_extra(prepared, "--env=extra_env")
 
 
 def test_kedro_env_variable_adds_a_variant(prepared):
-    write_yaml(prepared.root / "conf" / "extra_env" / "parameters.yml", EXTRA)
+    add_extra_env(prepared)
     trains_extra(prepared, env={"KEDRO_ENV": "extra_env"})
 
 
