@@ -41,10 +41,25 @@ def ctrl_c_reaches_children():
 
     A suite started in the background by a non-interactive shell has SIGINT ignored,
     and an ignored signal stays ignored in children; a handled one is reset to the
-    default at exec, and Python maps the default to KeyboardInterrupt.
+    default at exec, and Python maps the default to KeyboardInterrupt. A blocked signal
+    stays blocked in children too: it is unblocked here.
     """
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    blocked = signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT])
     try:
         yield
     finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         signal.signal(signal.SIGINT, previous)
+
+
+def ctrl_c(process: subprocess.Popen, timeout: float = 120) -> int:
+    """Send SIGINT (Ctrl-C) and wait for the process to end; its exit code. If it does
+    not end, say how it holds signals (Linux: /proc)."""
+    process.send_signal(signal.SIGINT)
+    try:
+        return process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        status = Path(f"/proc/{process.pid}/status").read_text().splitlines()
+        held = [line for line in status if line.startswith(("State", "SigPnd", "ShdPnd", "Sig"))]
+        raise AssertionError(f"Ctrl-C did not end it within {timeout} s: {held}") from None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import signal
 import subprocess
 import sys
 import textwrap
@@ -12,7 +11,7 @@ import time
 
 import pytest
 
-from tests.processes import ctrl_c_reaches_children, wait_for
+from tests.processes import ctrl_c, ctrl_c_reaches_children, wait_for
 
 pytestmark = [
     pytest.mark.slow,
@@ -136,8 +135,7 @@ def test_jax_backend_runs_without_tensorflow_and_trains_a_variants_seeds_as_one_
         try:
             wait_for(run, log, "regularization.l2.seed_44, regularization.l2.seed_45")
             time.sleep(2)  # in the program's epochs
-            run.send_signal(signal.SIGINT)
-            assert run.wait(timeout=120) != 0
+            assert ctrl_c(run) != 0
         finally:
             run.kill()
     assert kept_models(tiny_project) == kept  # 42 and 43 kept; 44 and 45 not half-written

@@ -5,14 +5,13 @@ report from every seed."""
 from __future__ import annotations
 
 import re
-import signal
 import subprocess
 
 import pytest
 from kedro.io import DatasetError
 
 from tests.conftest import VARIANTS
-from tests.processes import ctrl_c_reaches_children, wait_for
+from tests.processes import ctrl_c, ctrl_c_reaches_children, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -45,8 +44,7 @@ def test_added_seed_killed_mid_training_leaves_nothing_valid_and_resumes(tiny_st
         try:
             wait_for(run, log, "Training regularization.overfit.seed_44")
             wait_for(run, log, "epoch 3/5000")
-            run.send_signal(signal.SIGINT)  # Ctrl-C
-            assert run.wait(timeout=120) != 0
+            assert ctrl_c(run) != 0
         finally:
             run.kill()
 
