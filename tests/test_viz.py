@@ -5,38 +5,33 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import shutil
 
 import pytest
 
 from tests.browser import CHROMIUM, answer, dump_dom, free_port, serve, started
-from tests.conftest import VARIANTS, Project, copy_project
+from tests.conftest import TINY_PARAMETERS, VARIANTS, Project, copy_project
 
 pytestmark = pytest.mark.slow
 
-
-@pytest.fixture(scope="module")
-def viz_build(tmp_path_factory):
-    """``kedro viz build`` of a project whose local configuration adds a ninth variant."""
-    project = copy_project(tmp_path_factory.mktemp("viz"))
-    project.local_conf("parameters_extra", {"regularization": {"variants": {"extra": {"seed": 7}}}})
-    result = project.kedro("viz", "build", process=True)  # it forks: not beside TensorFlow
-    assert result.returncode == 0, result.stdout + result.stderr
-    return project.root / "build"
+SEEDS = TINY_PARAMETERS["regularization"]["seeds"]
 
 
-def test_build_holds_one_training_node_per_configured_variant(viz_build):
+def test_build_holds_one_training_node_per_configured_variant(build):
+    viz_build, _ = build
     data = json.loads((viz_build / "api" / "main").read_text())
     variants = [f"regularization.{v}" for v in [*VARIANTS, "extra"]]
-    runs = [f"{v}.seed_{s}" for v in variants for s in (42, 43, 44)]
+    runs = [f"{v}.seed_{s}" for v in variants for s in SEEDS]
     tasks = [n for n in data["nodes"] if n["type"] == "task"]
     training = {
         n["full_name"]
         for n in tasks
         if "training" in n["tags"] and not n["full_name"].startswith("tuning.")
     }
-    final = {f"final.tuned.seed_{s}.train_model" for s in (42, 43, 44)}
-    final |= {f"final.refit.seed_{s}.refit_model" for s in (42, 43, 44)}
+    members = [42 + k for k in range(TINY_PARAMETERS["final"]["members"])]  # from the seed
+    final = {f"final.tuned.seed_{s}.train_model" for s in members}
+    final |= {f"final.refit.seed_{s}.refit_model" for s in members}
     assert {f"{r}.train_model" for r in runs} | {"housing.train_model"} | final == training
     per_pipeline = json.loads((viz_build / "api" / "pipelines" / "regularization").read_text())
     regularization = {n["full_name"] for n in per_pipeline["nodes"] if n["type"] == "task"}
@@ -69,8 +64,8 @@ def test_build_holds_one_training_node_per_configured_variant(viz_build):
     CHROMIUM is None,
     reason="CHROMIUM ABSENT: install Debian's 'chromium' (.ci/run does) for the page check",
 )
-def test_built_page_renders_the_graph(viz_build, tmp_path):
-    with serve(viz_build) as url:
+def test_built_page_renders_the_graph(build, tmp_path):
+    with serve(build[0]) as url:
         dom = dump_dom(tmp_path, url)
     # collapsed at first: the study and housing namespaces
     assert dom.count('class="pipeline-node pipeline-node--modularPipeline"') >= 2
@@ -78,16 +73,22 @@ def test_built_page_renders_the_graph(viz_build, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def preview_build(tiny_study, tmp_path_factory):
-    """``kedro viz build --include-previews`` of a tiny project after a run of every pipeline."""
-    root = tmp_path_factory.mktemp("previews") / "project"
+def build(tiny_study, tmp_path_factory):
+    """``kedro viz build --include-previews`` of a tiny project after a run of every
+    pipeline, whose local configuration adds a ninth variant (not trained: its outputs
+    alone have no preview); and the ids of its nodes by name."""
+    root = tmp_path_factory.mktemp("viz") / "project"
     shutil.copytree(tiny_study.root, root, ignore=shutil.ignore_patterns("build"))
-    result = Project(root).kedro("viz", "build", "--include-previews", process=True)
+    project = Project(root)
+    project.local_conf("parameters_extra", {"regularization": {"variants": {"extra": {"seed": 7}}}})
+    result = project.kedro("viz", "build", "--include-previews", process=True)  # it forks
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "could not be previewed" not in result.stdout + result.stderr
-    build = root / "build"
-    ids = {n.get("full_name") or n["name"]: n["id"] for n in read(build / "api" / "main")["nodes"]}
-    return build, ids
+    output = " ".join((result.stdout + result.stderr).split())
+    missing = re.findall(r"'(\S+)' could not be previewed", output)
+    assert missing and all(m.startswith("regularization.extra.") for m in missing), missing
+    folder = root / "build"
+    ids = {n.get("full_name") or n["name"]: n["id"] for n in read(folder / "api" / "main")["nodes"]}
+    return folder, ids
 
 
 def read(path):
@@ -99,8 +100,8 @@ def preview(build, ids, name: str) -> tuple[str, object]:
     return details["preview_type"], details["preview"]
 
 
-def test_previews_show_tables_json_figures_and_our_datasets(preview_build, tiny_study):
-    build, ids = preview_build
+def test_previews_show_tables_json_figures_and_our_datasets(build, tiny_study):
+    build, ids = build
     chosen = tiny_study.catalog().load("regularization.model_choice")
     kind, table = preview(build, ids, "regularization.report_table")
     assert kind == "TablePreview"
@@ -123,8 +124,8 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="CHROMIUM ABSENT: install Debian's 'chromium'")
-def test_built_page_shows_a_dataset_preview(preview_build, tmp_path):
-    build, ids = preview_build
+def test_built_page_shows_a_dataset_preview(build, tmp_path):
+    build, ids = build
     selected = ids["regularization.report_table"]
     with serve(build) as url:
         dom = dump_dom(tmp_path, f"{url}?pid=__default__&sid={selected}")
