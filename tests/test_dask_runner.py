@@ -259,6 +259,9 @@ def test_separate_cluster_runs_housing_and_regularization(tiny_study, tiny_proje
         dask.load("regularization.runs_table"), sequential.load("regularization.runs_table")
     )
     assert dask.load("housing.test_metrics") == sequential.load("housing.test_metrics")
+    report = dask.load("regularization.report")  # of one seed (conf/cluster's parameters)
+    assert "One seed per variant: no interval can be given" in report
+    assert "- seeds: 42" in report
     models = 1 + len(dask.load("regularization.runs_table"))  # housing's, the study's
     assert f"Progress: 1 of {models} models trained" in output
     assert f"Progress: {models} of {models} models trained" in output

@@ -6,6 +6,7 @@ import copy
 import importlib.util
 
 import matplotlib.image
+import pandas as pd
 import pytest
 
 from tests.conftest import TINY_PARAMETERS, VARIANTS, assert_same_runs
@@ -95,26 +96,32 @@ def test_bad_seeds_fail_before_any_training(tiny_project):
     assert "[1] repeated" in output and "epoch 1/" not in output
 
 
-def test_parallel_runner_gives_the_sequential_runs(tiny_study, tiny_project):
-    """Variants train in worker processes, each seeded by its spec: the same models (of
-    seed 42: the sequential run's 2 seeds are independent runs). One seed, from the command
-    line: the report says it cannot give intervals."""
+def test_parallel_runner_gives_the_sequential_models(tiny_study, tiny_project):
+    """Two models train side by side in worker processes, each seeded by its spec: each is
+    number for number the sequential run's (of seed 42: its seeds are independent runs),
+    and the forked workers log each model's MLflow run."""
+    trained = ["regularization.dropout.seed_42", "regularization.l2.seed_42"]
+    tiny_project.session_run(pipeline_names=["data_ingestion", "data_processing"])
     result = tiny_project.kedro(
         "run", "--pipeline=regularization", "--runner=ParallelRunner",
-        "--params", "regularization.seeds=1", process=True,
+        f"--namespaces={','.join(trained)}", process=True,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
-    parallel = tiny_project.catalog().load("regularization.runs_table")
-    assert list(parallel["variant"]) == VARIANTS and set(parallel["seed"]) == {42}
-    assert_same_runs(parallel, tiny_study.catalog().load("regularization.runs_table"))
-    report = tiny_project.catalog().load("regularization.report")
-    assert "One seed per variant: no interval can be given" in report
-    assert "- seeds: 42" in report  # counted from the defaults' seed
+    parallel, sequential = tiny_project.catalog(), tiny_study.catalog()
+    summaries = [
+        pd.DataFrame([catalog.load(f"{run}.validation_summary") for run in trained])
+        for catalog in (parallel, sequential)
+    ]  # the runs table's rows of these models
+    assert_same_runs(*summaries)
+    for run in trained:
+        pd.testing.assert_frame_equal(
+            parallel.load(f"{run}.training_history"), sequential.load(f"{run}.training_history")
+        )
+        assert parallel.load(f"{run}.test_metrics") == sequential.load(f"{run}.test_metrics")
     if importlib.util.find_spec("kedro_mlflow"):  # the [mlflow] extra: forked workers log too
         from tests.mlflow_store import children, kedro_runs, store
 
         client = store(tiny_project)
-        (run,) = kedro_runs(client)
-        models = children(client, run)
-        assert len(models) == len(parallel)
+        models = children(client, kedro_runs(client)[0])  # the parallel run's: the newest
+        assert sorted(models) == trained
         assert all("test_accuracy" in m.data.metrics for m in models.values())
