@@ -7,8 +7,10 @@ from kedro.io import DataCatalog, MemoryDataset
 from kedro.pipeline import Pipeline, node
 
 from from_data_to_model.datasets.run_output import RunOutputDataset
+from from_data_to_model.hooks import training_nodes
 from from_data_to_model.isolation import RunIsolationHooks, shaping_parameters
 from from_data_to_model.pipeline_registry import study_pipelines
+from from_data_to_model.study import AGGREGATE_TAG
 from tests.conftest import base_parameters, study_of
 
 
@@ -69,3 +71,28 @@ def test_a_run_wraps_its_versioned_datasets_read_or_written_and_nothing_in_memor
     assert isinstance(catalog.get("read"), RunOutputDataset)  # read back as this run saved it
     assert not isinstance(catalog.get("plain"), RunOutputDataset)
     assert isinstance(catalog.get("memory"), MemoryDataset)
+
+
+def runs_behind(pipeline: Pipeline) -> dict[str, set[str]]:
+    """Each node's name: the runs (training nodes' namespaces) whose outputs it is made from."""
+    training = set(training_nodes(pipeline))
+    maker = {output: n for n in pipeline.nodes for output in n.outputs}
+    behind: dict[str, set[str]] = {}
+    for n in pipeline.nodes:  # in dependency order: a node's makers come first
+        runs = {n.namespace} if n in training else set()
+        for name in n.inputs:
+            if name in maker:
+                runs |= behind[maker[name].name]
+        behind[n.name] = runs
+    return behind
+
+
+def test_what_is_made_from_several_runs_is_remade_when_runs_are_added():
+    """The study's and the tuning's aggregates (remade under ``--only-missing-outputs``) are
+    exactly their nodes made from the outputs of two or more runs."""
+    pipelines = study_pipelines(study_of(base_parameters()))
+    for name in ("regularization", "tuning"):
+        pipeline = pipelines[name]
+        several = {node for node, runs in runs_behind(pipeline).items() if len(runs) > 1}
+        assert several, name
+        assert {n.name for n in pipeline.nodes if AGGREGATE_TAG in n.tags} == several, name

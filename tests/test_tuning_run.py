@@ -1,8 +1,8 @@
-"""`kedro run --pipeline=tuning` as users type it: one family, then a resumed sweep."""
+"""`kedro run --pipeline=tuning` as users type it: one family, then a resumed sweep. (Seeds
+added to a run remake what is made from every run: tests/test_interrupt.py end to end, and
+tests/test_isolation.py for which nodes those are, the tuning's among them.)"""
 
 from __future__ import annotations
-
-import re
 
 import matplotlib.image
 import pytest
@@ -29,13 +29,3 @@ def test_one_family_then_the_rest_resumed(tiny_project):
     assert "`hidden.l2` of `overfit`" in report and "`optimizer.learning_rate`" in report
     figure = tiny_project.root / "data/08_reporting/tuning/l2.validation_curve.png"
     assert matplotlib.image.imread(figure).shape[:2] == (400, 600)  # figsize × 100 dpi
-    # a second seed for every point: only seed 43 trains, the curves are remade from both
-    more = tiny_project.kedro(
-        "run", "--pipeline=tuning", "--only-missing-outputs", "--params", "tuning.seeds=2"
-    )
-    output = more.stdout + more.stderr
-    assert more.returncode == 0, output
-    trained = re.findall(r"Training (tuning\.\S+) \(", output)
-    assert len(trained) == 7 and all(t.endswith(".seed_43") for t in trained)  # every point
-    curve = tiny_project.catalog().load("tuning.l2.curve_table")
-    assert (curve["seeds"] == 2).all()
