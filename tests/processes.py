@@ -53,13 +53,18 @@ def ctrl_c_reaches_children():
         signal.signal(signal.SIGINT, previous)
 
 
-def ctrl_c(process: subprocess.Popen, timeout: float = 120) -> int:
-    """Send SIGINT (Ctrl-C) and wait for the process to end; its exit code. If it does
-    not end, say how it holds signals (Linux: /proc)."""
-    process.send_signal(signal.SIGINT)
-    try:
-        return process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        status = Path(f"/proc/{process.pid}/status").read_text().splitlines()
-        held = [line for line in status if line.startswith(("State", "SigPnd", "ShdPnd", "Sig"))]
-        raise AssertionError(f"Ctrl-C did not end it within {timeout} s: {held}") from None
+def ctrl_c(process: subprocess.Popen, timeout: float = 120, again: float = 15) -> int:
+    """Send SIGINT (Ctrl-C), again every ``again`` s while the process runs, as a user
+    presses it again: Python can lose one (a KeyboardInterrupt raised while a finalizer
+    runs is only printed). Wait for the process to end; its exit code. If it does not
+    end, say how it holds signals (Linux: /proc)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        process.send_signal(signal.SIGINT)
+        try:
+            return process.wait(timeout=min(again, max(deadline - time.monotonic(), 0.1)))
+        except subprocess.TimeoutExpired:
+            continue
+    status = Path(f"/proc/{process.pid}/status").read_text().splitlines()
+    held = [line for line in status if line.startswith(("State", "SigPnd", "ShdPnd", "Sig"))]
+    raise AssertionError(f"Ctrl-C did not end it within {timeout} s: {held}")
