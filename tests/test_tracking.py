@@ -173,10 +173,15 @@ def test_study_run_has_a_child_run_per_model_and_the_report(tiny_study):
     assert "test_accuracy" not in point.data.metrics  # tuning never touches the test split
 
 
+def read_only(path: Path) -> str:
+    """The URI of the SQLite store at ``path``, opened to read only."""
+    return f"sqlite:///file:{path}?mode=ro&uri=true"
+
+
 def read_only_store(project) -> str:
     """An existing store this run may read, not write."""
     mlflow.MlflowClient(f"sqlite:///{project.root / 'ro.db'}").search_experiments()
-    return f"sqlite:///file:{project.root / 'ro.db'}?mode=ro&uri=true"
+    return read_only(project.root / "ro.db")
 
 
 @slow
@@ -278,55 +283,63 @@ def test_a_store_that_fails_mid_run_costs_the_log_not_the_outputs(caplog, monkey
     assert "outputs are saved by the catalog" in caplog.text
 
 
-@slow  # a real store: 5 s to migrate its tables
+@pytest.fixture
+def local_store(tmp_path) -> Path:
+    """This process's MLflow pointed at a store of its own (migrated: copied), as at a
+    ``kedro run``'s start; after the test, no run left active and the default store back.
+    Its runs start in the store's default experiment: another test of the process may
+    have set the active one."""
+    path = tmp_path / "mlflow.db"
+    shutil.copy(migrated_store(), path)
+    mlflow.set_tracking_uri(f"sqlite:///{path}")
+    yield path
+    while mlflow.active_run():
+        mlflow.end_run()
+    mlflow.set_tracking_uri("")
+
+
+def started_inside_the_hook():
+    """``ModelTrackingHooks.before_pipeline_run`` up to its ``yield``, where the hooks
+    inside it run: kedro-mlflow's starts a run."""
+    wrapper = ModelTrackingHooks().before_pipeline_run(Pipeline([]))
+    next(wrapper)
+    return wrapper
+
+
+@slow  # writes to an MLflow store
 @pytest.mark.parametrize("started_before", [False, True])
 def test_a_run_stopped_before_its_first_node_ends_the_mlflow_run_it_started(
-    tmp_path, started_before
+    local_store, started_before
 ):
     """A hook's check stops the run inside ``before_pipeline_run``: the MLflow run started
     there (kedro-mlflow's) ends, failed; a run the user started before is left to them."""
-    shutil.copy(migrated_store(), tmp_path / "mlflow.db")
-    mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
     user = mlflow.start_run(experiment_id="0") if started_before else None
-    try:
-        wrapper = ModelTrackingHooks().before_pipeline_run(Pipeline([]))
-        next(wrapper)  # the hooks inside it run now: kedro-mlflow's starts (or reuses) a run
-        inside = user or mlflow.start_run(experiment_id="0")  # the store's default one
-        with pytest.raises(RuntimeError, match="another live run"):
-            wrapper.throw(RuntimeError("another live run"))
-        active = mlflow.active_run()
-        if started_before:
-            assert active is not None and active.info.run_id == user.info.run_id
-        else:
-            assert active is None
-            assert mlflow.get_run(inside.info.run_id).info.status == "FAILED"
-    finally:
-        while mlflow.active_run():
-            mlflow.end_run()
-        mlflow.set_tracking_uri("")
+    wrapper = started_inside_the_hook()
+    inside = user or mlflow.start_run(experiment_id="0")  # kedro-mlflow reuses the user's
+    with pytest.raises(RuntimeError, match="another live run"):
+        wrapper.throw(RuntimeError("another live run"))
+    active = mlflow.active_run()
+    if started_before:
+        assert active is not None and active.info.run_id == user.info.run_id
+    else:
+        assert active is None
+        assert mlflow.get_run(inside.info.run_id).info.status == "FAILED"
 
 
-def test_a_store_that_stops_taking_writes_stops_the_run_before_training(tmp_path, caplog):
+@slow  # writes to an MLflow store
+def test_a_store_that_stops_taking_writes_stops_the_run_before_training(local_store, caplog):
     """The store took kedro-mlflow's start, then takes no writes (the first is the hook's,
     before any node): the run stops with the store named, and its MLflow run is not left
     active, though the store cannot record that it failed."""
-    shutil.copy(migrated_store(), tmp_path / "mlflow.db")
-    read_only = f"sqlite:///file:{tmp_path / 'mlflow.db'}?mode=ro&uri=true"
-    mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
-    try:
-        wrapper = ModelTrackingHooks().before_pipeline_run(Pipeline([]))
-        next(wrapper)  # the hooks inside it run now: kedro-mlflow's starts a run
-        inside = mlflow.start_run(experiment_id="0")
-        mlflow.set_tracking_uri(read_only)
-        with pytest.raises(TrackingStoreError, match="cannot use the tracking store") as error:
-            wrapper.send(None)
-        assert f"'{read_only}'" in str(error.value) and "Nothing was trained" in str(error.value)
-        assert mlflow.active_run() is None
-        assert f"MLflow could not mark run {inside.info.run_id} as failed" in caplog.text
-    finally:
-        while mlflow.active_run():
-            mlflow.end_run()
-        mlflow.set_tracking_uri("")
+    wrapper = started_inside_the_hook()
+    inside = mlflow.start_run(experiment_id="0")
+    mlflow.set_tracking_uri(read_only(local_store))
+    with pytest.raises(TrackingStoreError, match="cannot use the tracking store") as error:
+        wrapper.send(None)
+    assert f"'{read_only(local_store)}'" in str(error.value)
+    assert "Nothing was trained" in str(error.value)
+    assert mlflow.active_run() is None
+    assert f"MLflow could not mark run {inside.info.run_id} as failed" in caplog.text
 
 
 @slow
