@@ -11,29 +11,27 @@ import shutil
 import pytest
 
 from tests.browser import CHROMIUM, answer, dump_dom, free_port, serve, started
-from tests.conftest import TINY_PARAMETERS, VARIANTS, Project, copy_project
+from tests.conftest import VARIANTS, Project, copy_project, study_of, tiny_parameters
 
 pytestmark = pytest.mark.slow
 
-SEEDS = TINY_PARAMETERS["regularization"]["seeds"]
-
 
 def test_build_holds_one_training_node_per_configured_variant(build):
-    viz_build, _ = build
-    data = json.loads((viz_build / "api" / "main").read_text())
+    folder, _ = build
+    data = json.loads((folder / "api" / "main").read_text())
+    study = study_of(tiny_parameters())  # the built project's, but for the extra variant
     variants = [f"regularization.{v}" for v in [*VARIANTS, "extra"]]
-    runs = [f"{v}.seed_{s}" for v in variants for s in SEEDS]
+    runs = [f"{v}.seed_{s}" for v in variants for s in study.seeds]
     tasks = [n for n in data["nodes"] if n["type"] == "task"]
     training = {
         n["full_name"]
         for n in tasks
         if "training" in n["tags"] and not n["full_name"].startswith("tuning.")
     }
-    members = [42 + k for k in range(TINY_PARAMETERS["final"]["members"])]  # from the seed
-    final = {f"final.tuned.seed_{s}.train_model" for s in members}
-    final |= {f"final.refit.seed_{s}.refit_model" for s in members}
+    final = {f"final.tuned.seed_{s}.train_model" for s in study.final_seeds}
+    final |= {f"final.refit.seed_{s}.refit_model" for s in study.final_seeds}
     assert {f"{r}.train_model" for r in runs} | {"housing.train_model"} | final == training
-    per_pipeline = json.loads((viz_build / "api" / "pipelines" / "regularization").read_text())
+    per_pipeline = json.loads((folder / "api" / "pipelines" / "regularization").read_text())
     regularization = {n["full_name"] for n in per_pipeline["nodes"] if n["type"] == "task"}
     assert {f"{r}.train_model" for r in runs} <= regularization
     assert {
@@ -46,7 +44,7 @@ def test_build_holds_one_training_node_per_configured_variant(build):
     study = data["modular_pipelines"]["regularization"]["children"]
     assert {"regularization.l2"} <= {c["id"] for c in study}
     assert not any(c["id"].startswith("regularization.l2.seed") for c in study)
-    predict = json.loads((viz_build / "api" / "pipelines" / "predict").read_text())
+    predict = json.loads((folder / "api" / "pipelines" / "predict").read_text())
     assert {"predict.fashion_mnist.predict_classes", "predict.housing.predict_values"} <= {
         n["full_name"] for n in predict["nodes"] if n["type"] == "task"
     }
@@ -95,26 +93,26 @@ def read(path):
     return json.loads(path.read_text())
 
 
-def preview(build, ids, name: str) -> tuple[str, object]:
-    details = read(build / "api" / "nodes" / ids[name])
+def preview(folder, ids, name: str) -> tuple[str, object]:
+    details = read(folder / "api" / "nodes" / ids[name])
     return details["preview_type"], details["preview"]
 
 
 def test_previews_show_tables_json_figures_and_our_datasets(build, tiny_study):
-    build, ids = build
+    folder, ids = build
     chosen = tiny_study.catalog().load("regularization.model_choice")
-    kind, table = preview(build, ids, "regularization.report_table")
+    kind, table = preview(folder, ids, "regularization.report_table")
     assert kind == "TablePreview"
     assert [row[0] for row in table["data"]] == VARIANTS  # every variant, in study order
-    kind, choice = preview(build, ids, "regularization.model_choice")
+    kind, choice = preview(folder, ids, "regularization.model_choice")
     assert kind == "JSONPreview" and json.loads(choice) == chosen
-    kind, image = preview(build, ids, "regularization.test_metrics_plot")
+    kind, image = preview(folder, ids, "regularization.test_metrics_plot")
     assert kind == "ImagePreview" and base64.b64decode(image).startswith(PNG)
-    kind, images = preview(build, ids, "fashion_mnist_raw_train")  # ours: a grid of images
+    kind, images = preview(folder, ids, "fashion_mnist_raw_train")  # ours: a grid of images
     assert kind == "ImagePreview" and base64.b64decode(images).startswith(PNG)
     # ours: a model's layers (a study model is transcoded, @keras and @loader: kedro-viz
     # previews a transcoded dataset under neither name)
-    kind, layers = preview(build, ids, "fashion_mnist_promoted_model")
+    kind, layers = preview(folder, ids, "fashion_mnist_promoted_model")
     assert kind == "TablePreview"
     assert [row[0] for row in layers["data"]][:2] == ["raw", "standardize"]  # scaler inside
     assert sum(row[3] for row in layers["data"]) > 0
@@ -125,9 +123,9 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 @pytest.mark.skipif(CHROMIUM is None, reason="CHROMIUM ABSENT: install Debian's 'chromium'")
 def test_built_page_shows_a_dataset_preview(build, tmp_path):
-    build, ids = build
+    folder, ids = build
     selected = ids["regularization.report_table"]
-    with serve(build) as url:
+    with serve(folder) as url:
         dom = dump_dom(tmp_path, f"{url}?pid=__default__&sid={selected}")
     assert "pipeline-metadata__preview" in dom
     assert "preview-table" in dom and "early_stopping" in dom
