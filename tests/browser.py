@@ -93,8 +93,12 @@ def answer(url: str, server: subprocess.Popen, log: Path, seconds: int = 120) ->
 
 
 def free_port() -> int:
-    """A free port below 49151 (kedro viz refuses the ephemeral range)."""
-    for port in range(41410, 41510):
+    """A free port below 49151 (kedro viz refuses the ephemeral range), from a range of
+    this test process's own: two processes checking one range at once could both be told
+    the same port is free, and the second server would fail to bind it."""
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    first = 41410 + 100 * worker
+    for port in range(first, first + 100):
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))
