@@ -22,15 +22,17 @@ pytestmark = [
 ]
 
 # Runs the study's l2 variant (train, save, reload, evaluate) where TensorFlow cannot be
-# imported, as on a machine that has only JAX.
+# imported, as on a machine that has only JAX: one session per set of parameters given,
+# each session's output after a line of its own (RUN).
+RUN = "=== a session starts ==="
 WITHOUT_TENSORFLOW = textwrap.dedent(
-    """
+    f"""
     import json, sys
 
     class NoTensorFlow:
         def find_spec(self, name, path=None, target=None):
             if name == "tensorflow" or name.startswith("tensorflow."):
-                raise ModuleNotFoundError(f"No module named {name!r} (blocked by the test)")
+                raise ModuleNotFoundError(f"No module named {{name!r}} (blocked by the test)")
 
     sys.meta_path.insert(0, NoTensorFlow())
     from pathlib import Path
@@ -38,18 +40,20 @@ WITHOUT_TENSORFLOW = textwrap.dedent(
     from kedro.framework.startup import bootstrap_project
 
     bootstrap_project(Path.cwd())
-    params, only_missing = json.loads(sys.argv[1]), sys.argv[2] == "only-missing"
-    with KedroSession.create(runtime_params=params) as session:
-        session.run(pipeline_names=["regularization"], namespaces=["regularization.l2"],
-                    only_missing_outputs=only_missing)
+    only_missing = sys.argv[1] == "only-missing"
+    for params in map(json.loads, sys.argv[2:]):
+        print({RUN!r}, flush=True)
+        with KedroSession.create(runtime_params=params) as session:
+            session.run(pipeline_names=["regularization"], namespaces=["regularization.l2"],
+                        only_missing_outputs=only_missing)
     assert not any(m.split(".")[0] == "tensorflow" for m in sys.modules)
     """
 )
 
 
-def newest(folder, name: str) -> dict:
-    """The newest version of a versioned JSON output in ``folder``."""
-    return json.loads(sorted(folder.glob(f"{name}/*/{name}"))[-1].read_text())
+def saved(folder, name: str) -> list[dict]:
+    """Each version of a versioned JSON output in ``folder``, oldest first."""
+    return [json.loads(path.read_text()) for path in sorted(folder.glob(f"{name}/*/{name}"))]
 
 
 def on_jax(project) -> dict[str, str]:
@@ -63,15 +67,19 @@ def on_jax(project) -> dict[str, str]:
     }
 
 
-def jax_run(project, params: dict, only_missing: bool = False) -> str:
-    """The l2 variant's part of the study, run on JAX where TensorFlow cannot be imported;
-    its log."""
-    result = project.python(
-        "-c", WITHOUT_TENSORFLOW, json.dumps(params), "only-missing" if only_missing else "all",
-        env=on_jax(project),
+def jax_runs(project, *params: dict, only_missing: bool = False) -> list[str]:
+    """The l2 variant's part of the study, run on JAX where TensorFlow cannot be imported,
+    in one process, a session for each of ``params`` in turn; each session's log."""
+    command = [sys.executable, "-c", WITHOUT_TENSORFLOW,
+               "only-missing" if only_missing else "all", *map(json.dumps, params)]  # fmt: skip
+    result = subprocess.run(
+        command, cwd=project.root, env={**project.env, **on_jax(project)}, timeout=600,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False,
     )  # fmt: skip
-    assert result.returncode == 0, result.stdout + result.stderr
-    return " ".join((result.stdout + result.stderr).split())
+    assert result.returncode == 0, result.stdout
+    logs = [" ".join(log.split()) for log in result.stdout.split(RUN)[1:]]
+    assert len(logs) == len(params), result.stdout
+    return logs
 
 
 def kept_models(project) -> dict[str, list[str]]:
@@ -90,15 +98,16 @@ def test_jax_backend_runs_without_tensorflow_and_trains_a_variants_seeds_as_one_
     tiny_project.session_run(pipeline_names=["data_ingestion", "data_processing"])
     outputs = tiny_project.root / "data" / "07_model_output"
     figures = {}
-    for mode in ("auto", "off"):
-        log = jax_run(tiny_project, {"training": {"batch_models": mode}})
+    modes = ("auto", "off")
+    logs = jax_runs(tiny_project, *({"training": {"batch_models": mode}} for mode in modes))
+    for run, (mode, log) in enumerate(zip(modes, logs, strict=True)):
         figures[mode] = {}
         for seed in (42, 43):
             model = outputs / f"regularization.l2.seed_{seed}"
-            metadata = newest(model, "training_metadata.json")
+            metadata = saved(model, "training_metadata.json")[run]
             assert metadata["keras_backend"] == "jax"
             assert metadata["program_models"] == (2 if mode == "auto" else 1)
-            metrics = newest(model, "test_metrics.json")  # the model reloaded
+            metrics = saved(model, "test_metrics.json")[run]  # the model reloaded
             assert metrics["test_loss"] > 0
             figures[mode][seed] = (metrics["test_loss"], metrics["test_accuracy"])
         together = (
@@ -128,7 +137,7 @@ def test_jax_backend_runs_without_tensorflow_and_trains_a_variants_seeds_as_one_
     log = tiny_project.root / "stopped.log"
     with log.open("w") as out, ctrl_c_reaches_children():
         run = subprocess.Popen(
-            [sys.executable, "-c", WITHOUT_TENSORFLOW, json.dumps(slow), "only-missing"],
+            [sys.executable, "-c", WITHOUT_TENSORFLOW, "only-missing", json.dumps(slow)],
             cwd=tiny_project.root, env={**tiny_project.env, **on_jax(tiny_project)},
             stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
@@ -140,7 +149,7 @@ def test_jax_backend_runs_without_tensorflow_and_trains_a_variants_seeds_as_one_
             run.kill()
     assert kept_models(tiny_project) == kept  # 42 and 43 kept; 44 and 45 not half-written
     # Resumed: the two missing seeds train, together; the others are not trained again.
-    log = jax_run(tiny_project, more, only_missing=True)
+    (log,) = jax_runs(tiny_project, more, only_missing=True)
     assert (
         "Training 2 models as one program: regularization.l2.seed_44, "
         "regularization.l2.seed_45" in log

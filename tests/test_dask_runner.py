@@ -230,20 +230,31 @@ def use_shared_storage(project, shared: Path) -> None:
     shutil.move(project.raw, shared / "01_raw")
 
 
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """`dask scheduler` and two `dask worker` processes (w1, w2), as users start them, kept
+    for the runs of the tests below as for a user's runs. A task whose worker dies reruns
+    once (Dask's default allows 3). The last test kills both workers."""
+    one_rerun = {"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1"}
+    folder = tmp_path_factory.mktemp("cluster")
+    with SeparateCluster(folder, workers=("w1", "w2"), env=one_rerun) as started:
+        yield started
+
+
 @pytest.mark.slow
-def test_separate_cluster_runs_housing_and_regularization(tiny_study, tiny_project, tmp_path):
-    """`dask scheduler` and two `dask worker` processes, the catalog on shared storage; the
-    run finds the scheduler in a Dask config file (`scheduler-address`). Every model is the
-    sequential run's (of seed 42), logged by its worker under the client's MLflow run, and
-    counted by the client's progress line."""
+def test_separate_cluster_runs_housing_and_regularization(
+    cluster, tiny_study, tiny_project, tmp_path
+):
+    """The catalog on shared storage; the run finds the scheduler in a Dask config file
+    (`scheduler-address`). Every model is the sequential run's (of seed 42), logged by its
+    worker under the client's MLflow run, and counted by the client's progress line."""
     shared = tmp_path / "shared" / "data"
     use_shared_storage(tiny_project, shared)
-    with SeparateCluster(tmp_path, workers=("w1", "w2")) as cluster:
-        (tmp_path / "dask.yaml").write_text(f"scheduler-address: {cluster.address}\n")
-        result = tiny_project.kedro(
-            "run", "--pipelines=housing,regularization", "--env=cluster", RUNNER,
-            env={"DASK_CONFIG": str(tmp_path)}, process=True,
-        )  # fmt: skip
+    (tmp_path / "dask.yaml").write_text(f"scheduler-address: {cluster.address}\n")
+    result = tiny_project.kedro(
+        "run", "--pipelines=housing,regularization", "--env=cluster", RUNNER,
+        env={"DASK_CONFIG": str(tmp_path)}, process=True,
+    )  # fmt: skip
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert f"Connected to the Dask scheduler at {cluster.address}" in output
@@ -275,55 +286,53 @@ def training_worker(log: Path, times: int = 1) -> str:
 
 @pytest.mark.slow
 def test_a_killed_workers_training_reruns_then_stops_the_run_naming_the_node_and_resumes(
-    tiny_project, tmp_path
+    cluster, tiny_project
 ):
     """The worker training overfit is killed mid-epochs: the training reruns on the other
-    worker. That one killed too (one rerun allowed here; Dask's default allows 3), the run
-    stops naming the node; combined, finished before, is kept, and nothing is half-written.
-    A resume on a new worker trains only overfit."""
+    worker. That one killed too (one rerun allowed), the run stops naming the node;
+    combined, finished before, is kept, and nothing is half-written. A resume on a new
+    worker trains only overfit."""
     parameters = copy.deepcopy(TINY_PARAMETERS)
     parameters["regularization"]["seeds"] = [42]  # one overfit model, long enough to kill
     parameters["regularization"]["variants"]["overfit"] = {"epochs": 50}
     tiny_project.local_conf("parameters", parameters)
     tiny_project.session_run(pipeline_names=["data_ingestion", "data_processing"])
-    one_rerun = {"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1"}
     log, models = tiny_project.root / "run.log", tiny_project.root / "data" / "06_models"
-    with SeparateCluster(tmp_path, workers=("w1", "w2"), env=one_rerun) as cluster:
-        command = [str(tiny_project.kedro_path), "run", "--pipeline=training", RUNNER, BOTH]
-        with log.open("w") as out:
-            run = subprocess.Popen(
-                command, cwd=tiny_project.root, stdout=out, stderr=subprocess.STDOUT,
-                env={**tiny_project.env, "DASK_SCHEDULER_ADDRESS": cluster.address},
-            )  # fmt: skip
-            try:
-                wait_for(run, log, "epoch 3/50")  # overfit's; combined's are fewer
-                wait_for(run, log, f"Completed node: {TRAIN_COMBINED}")
-                first = training_worker(log)
-                cluster.kill_worker(first)
-                wait_for(run, log, f"Running node {TRAIN_OVERFIT} on worker", times=2)
-                rerun = training_worker(log, times=2)
-                assert rerun == ({"w1", "w2"} - {first}).pop()  # on the other worker
-                wait_for(run, log, "epoch 3/50", times=2)
-                cluster.kill_worker(rerun)
-                run.wait(timeout=300)
-            finally:
-                run.kill()
-        output = log.read_text()
-        assert run.returncode != 0
-        # the node named is one the dead worker held: the training, or a task Dask had
-        # queued on that worker behind it (its worker-saturation lets it queue one)
-        stopped = re.search(r"Node (\S+) did not finish: KilledWorker", output)
-        assert stopped, output[-5000:]
-        assert not re.search(rf"Completed node: {re.escape(stopped[1])}\s", output)
-        assert "--only-missing-outputs" in output
-        assert not list(models.glob("regularization.overfit.seed_42.keras/*/*"))
-        assert not [p for p in models.rglob("*") if "partial" in p.name]  # nothing half-written
-
-        cluster.add_worker("w3")
-        resumed = tiny_project.kedro(
-            "run", "--pipeline=training", RUNNER, BOTH, "--only-missing-outputs",
-            env={"DASK_SCHEDULER_ADDRESS": cluster.address}, process=True,
+    command = [str(tiny_project.kedro_path), "run", "--pipeline=training", RUNNER, BOTH]
+    with log.open("w") as out:
+        run = subprocess.Popen(
+            command, cwd=tiny_project.root, stdout=out, stderr=subprocess.STDOUT,
+            env={**tiny_project.env, "DASK_SCHEDULER_ADDRESS": cluster.address},
         )  # fmt: skip
+        try:
+            wait_for(run, log, "epoch 3/50")  # overfit's; combined's are fewer
+            wait_for(run, log, f"Completed node: {TRAIN_COMBINED}")
+            first = training_worker(log)
+            cluster.kill_worker(first)
+            wait_for(run, log, f"Running node {TRAIN_OVERFIT} on worker", times=2)
+            rerun = training_worker(log, times=2)
+            assert rerun == ({"w1", "w2"} - {first}).pop()  # on the other worker
+            wait_for(run, log, "epoch 3/50", times=2)
+            cluster.kill_worker(rerun)
+            run.wait(timeout=300)
+        finally:
+            run.kill()
+    output = log.read_text()
+    assert run.returncode != 0
+    # the node named is one the dead worker held: the training, or a task Dask had queued
+    # on that worker behind it (its worker-saturation lets it queue one)
+    stopped = re.search(r"Node (\S+) did not finish: KilledWorker", output)
+    assert stopped, output[-5000:]
+    assert not re.search(rf"Completed node: {re.escape(stopped[1])}\s", output)
+    assert "--only-missing-outputs" in output
+    assert not list(models.glob("regularization.overfit.seed_42.keras/*/*"))
+    assert not [p for p in models.rglob("*") if "partial" in p.name]  # nothing half-written
+
+    cluster.add_worker("w3")
+    resumed = tiny_project.kedro(
+        "run", "--pipeline=training", RUNNER, BOTH, "--only-missing-outputs",
+        env={"DASK_SCHEDULER_ADDRESS": cluster.address}, process=True,
+    )  # fmt: skip
     output = resumed.stdout + resumed.stderr
     assert resumed.returncode == 0, output
     assert f"Skipping 1 nodes with existing outputs: {TRAIN_COMBINED}" in output  # kept

@@ -9,17 +9,14 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-ONE_SEED = ("--params", "tuning.seeds=1")  # each value once: seed 42
-
-
 def test_one_family_then_the_rest_resumed(tiny_project):
     tiny_project.session_run(pipeline_names=["data_ingestion", "data_processing"])
-    first = tiny_project.kedro("run", "--pipeline=tuning", "--namespaces=tuning.l2", *ONE_SEED)
+    first = tiny_project.kedro("run", "--pipeline=tuning", "--namespaces=tuning.l2")
     output = first.stdout + first.stderr
     assert first.returncode == 0, output
     assert output.count("Training tuning.l2.") == 2 and "(1 of 2)" in output  # k of n points
     assert "tuning.learning_rate" not in output
-    resumed = tiny_project.kedro("run", "--pipeline=tuning", "--only-missing-outputs", *ONE_SEED)
+    resumed = tiny_project.kedro("run", "--pipeline=tuning", "--only-missing-outputs")
     output = resumed.stdout + resumed.stderr
     assert resumed.returncode == 0, output
     assert "Training tuning.l2." not in output  # its points were kept
