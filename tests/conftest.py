@@ -313,8 +313,9 @@ def tiny_study_copy(tiny_study, tmp_path) -> Project:
 
 @pytest.fixture(scope="session")
 def tiny_study(tmp_path_factory) -> Project:
-    """A tiny project after one ``kedro run`` of every pipeline, its official test images
-    scored by ``predict`` (shared: treat as read-only).
+    """A tiny project after a run of every pipeline: the data, the tuning, then ``kedro
+    run`` (the study, housing and the final stage, which uses the tuning's settled values),
+    then its official test images scored by ``predict`` (shared: treat as read-only).
 
     Made once per test session: with several test processes (pytest-xdist), the first to
     ask makes it while the others wait for it, under a file lock.
@@ -331,8 +332,9 @@ def tiny_study(tmp_path_factory) -> Project:
             project = copy_project(folder)
             write_tiny_raw_files(project.raw)
             project.local_conf("parameters", TINY_PARAMETERS)
-            project.session_run()
+            project.session_run(pipeline_names=["data_ingestion", "data_processing"])
             project.session_run(pipeline_names=["tuning"])
+            project.session_run()
             official = project.raw / "fashion-mnist" / "t10k-images-idx3-ubyte.gz"
             project.session_run({"predict_images": str(official)}, pipeline_names=["predict"])
             done.touch()
