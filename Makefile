@@ -44,7 +44,8 @@ study: setup raw-data
 	$(BIN)/kedro run $(if $(PIPELINE),--pipeline=$(PIPELINE))
 
 # Two test processes (pytest-xdist), a test file each at a time: a file's fixtures are made once;
-# files in the order tests/conftest.py gives them (those that use the shared tiny study last).
+# files in the order tests/conftest.py gives them (slow files, then those that use the shared
+# tiny study, then those of fast tests only).
 test: setup raw-data
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder

@@ -288,11 +288,18 @@ def uses_tiny_study(item: pytest.Item) -> bool:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The test files that use the shared tiny study run after the others (each file's
-    tests in their order): a test process that reaches them waits for the study only if
-    the first test process has not made it by then (see ``_tiny_study_first``)."""
-    late = {item.path for item in items if uses_tiny_study(item)}
-    items.sort(key=lambda item: item.path in late)  # stable: files stay whole and in order
+    """The test files in three groups, each file whole, its tests in their order: those
+    with slow tests, then those that use the shared tiny study (a test process that
+    reaches them waits for the study only if the first test process has not made it by
+    then: see ``_tiny_study_first``), then those of fast tests only, short ones that let
+    the test processes end together."""
+    study = {item.path for item in items if uses_tiny_study(item)}
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+
+    def group(item: pytest.Item) -> int:
+        return 1 if item.path in study else 0 if item.path in slow else 2
+
+    items.sort(key=group)  # stable: the files of a group stay in their order
 
 
 @pytest.fixture(scope="session", autouse=True)
