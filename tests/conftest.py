@@ -291,8 +291,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The test files in three groups, each file whole, its tests in their order: those
     with slow tests, then those that use the shared tiny study (a test process that
     reaches them waits for the study only if the first test process has not made it by
-    then: see ``_tiny_study_first``), then those of fast tests only, short ones that let
-    the test processes end together."""
+    then: see ``_tiny_study_first``), then those of fast tests only. pytest-xdist holds
+    a test process's last test until it is told that no work is left, so each process's
+    last test runs at the very end: a short one (a server's start, say, is not)."""
     study = {item.path for item in items if uses_tiny_study(item)}
     slow = {item.path for item in items if item.get_closest_marker("slow")}
 
