@@ -179,20 +179,26 @@ class Project:
         return run_kedro(self.root, list(args), {"COLUMNS": "200", **(env or {})})
 
     def python(
-        self, *args: str, timeout: int = 600, env: dict[str, str] | None = None
+        self,
+        *args: str,
+        timeout: int = 600,
+        env: dict[str, str] | None = None,
+        merged: bool = False,
     ) -> subprocess.CompletedProcess:
-        """Run this interpreter in the project (``-c CODE``, ``-m MODULE``, ...)."""
-        return self.run([sys.executable, *args], timeout=timeout, env=env)
+        """Run this interpreter in the project (``-c CODE``, ``-m MODULE``, ...); with
+        ``merged``, its stderr into its stdout, in the order written."""
+        return self.run([sys.executable, *args], timeout=timeout, env=env, merged=merged)
 
     def run(
-        self, command: list[str], timeout: int, env: dict[str, str] | None
+        self, command: list[str], timeout: int, env: dict[str, str] | None, merged: bool = False
     ) -> subprocess.CompletedProcess:
         return subprocess.run(  # the caller checks the return code
             command,
             check=False,
             cwd=self.root,
             env={**self.env, **(env or {})},
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT if merged else subprocess.PIPE,
             text=True,
             timeout=timeout,
         )

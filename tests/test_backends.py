@@ -70,11 +70,9 @@ def on_jax(project) -> dict[str, str]:
 def jax_runs(project, *params: dict, only_missing: bool = False) -> list[str]:
     """The l2 variant's part of the study, run on JAX where TensorFlow cannot be imported,
     in one process, a session for each of ``params`` in turn; each session's log."""
-    command = [sys.executable, "-c", WITHOUT_TENSORFLOW,
-               "only-missing" if only_missing else "all", *map(json.dumps, params)]  # fmt: skip
-    result = subprocess.run(
-        command, cwd=project.root, env={**project.env, **on_jax(project)}, timeout=600,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False,
+    result = project.python(
+        "-c", WITHOUT_TENSORFLOW, "only-missing" if only_missing else "all",
+        *map(json.dumps, params), env=on_jax(project), merged=True,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout
     logs = [" ".join(log.split()) for log in result.stdout.split(RUN)[1:]]

@@ -9,6 +9,7 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
+
 def test_one_family_then_the_rest_resumed(tiny_project):
     tiny_project.session_run(pipeline_names=["data_ingestion", "data_processing"])
     first = tiny_project.kedro("run", "--pipeline=tuning", "--namespaces=tuning.l2")
