@@ -66,6 +66,10 @@ def test_added_seed_killed_mid_training_leaves_nothing_valid_and_resumes(tiny_st
     assert resumed.returncode == 0, output
     trained = sorted(re.findall(r"Training (regularization\.\S+) \(", output))
     assert trained == [f"regularization.{v}.seed_44" for v in UNDONE], output[-3000:]
+    # the earlier seeds' models keep their scores: only seed 44's are scored (all of them:
+    # the killed run scored none of its finished models yet)
+    scored = re.findall(r"-> \[(regularization\.\S+)\.official_test_metrics\]", output)
+    assert sorted(scored) == sorted(f"regularization.{v}.seed_44" for v in VARIANTS), scored
     assert saved(project, "06_models/regularization.*.seed_4[23].keras") == earlier
     catalog = project.catalog()
     assert list(catalog.load("regularization.report_table")["variant"]) == VARIANTS
