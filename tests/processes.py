@@ -8,6 +8,19 @@ import subprocess
 import time
 from pathlib import Path
 
+# Python code that makes ``tensorflow`` unimportable in the process it starts, as on a
+# machine that has only JAX (a ``python -c`` program's first lines).
+NO_TENSORFLOW = """
+import sys
+
+class NoTensorFlow:
+    def find_spec(self, name, path=None, target=None):
+        if name == "tensorflow" or name.startswith("tensorflow."):
+            raise ModuleNotFoundError(f"No module named {name!r} (blocked by the test)")
+
+sys.meta_path.insert(0, NoTensorFlow())
+"""
+
 
 def wait_for(
     process: subprocess.Popen, log_path, text: str, timeout: float = 300, times: int = 1

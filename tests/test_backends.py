@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tests.processes import ctrl_c, ctrl_c_reaches_children, wait_for
+from tests.processes import NO_TENSORFLOW, ctrl_c, ctrl_c_reaches_children, wait_for
 
 pytestmark = [
     pytest.mark.slow,
@@ -25,16 +25,9 @@ pytestmark = [
 # imported, as on a machine that has only JAX: one session per set of parameters given,
 # each session's output after a line of its own (RUN).
 RUN = "=== a session starts ==="
-WITHOUT_TENSORFLOW = textwrap.dedent(
+WITHOUT_TENSORFLOW = NO_TENSORFLOW + textwrap.dedent(
     f"""
-    import json, sys
-
-    class NoTensorFlow:
-        def find_spec(self, name, path=None, target=None):
-            if name == "tensorflow" or name.startswith("tensorflow."):
-                raise ModuleNotFoundError(f"No module named {{name!r}} (blocked by the test)")
-
-    sys.meta_path.insert(0, NoTensorFlow())
+    import json
     from pathlib import Path
     from kedro.framework.session import KedroSession
     from kedro.framework.startup import bootstrap_project

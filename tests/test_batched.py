@@ -2,7 +2,8 @@
 alone: the same history, weights, stopping epoch and optimizer state, to float tolerance.
 
 The batched program is JAX's, and the suite runs on TensorFlow: the comparisons run in
-one JAX process (``COMPARE``), whose findings the tests below read.
+one JAX process (``COMPARE``), where TensorFlow cannot be imported (Keras seeds
+TensorFlow too where it can: 5 s to import it), whose findings the tests below read.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import textwrap
 import pytest
 
 from from_data_to_model import batched
+from tests.processes import NO_TENSORFLOW
 from tests.specs import DEFAULTS
 
 JAX_ABSENT = importlib.util.find_spec("jax") is None
@@ -40,9 +42,9 @@ CASES = [
 ]
 TOGETHER, ALONE = [0, 1, 2], {"plain": 3, "2 dropout+ES": 4}
 
-COMPARE = textwrap.dedent(
+COMPARE = NO_TENSORFLOW + textwrap.dedent(
     """
-    import json, sys
+    import json
     import numpy as np
     from from_data_to_model import batched, models
     from from_data_to_model.model_spec import ModelSpec
@@ -76,6 +78,7 @@ COMPARE = textwrap.dedent(
     batches = batched.fit_groups(specs, X, y, X_val, y_val, on_done=finished.append)
     found = {"models": [compare(a, b) for a, b in zip(alone, batches)], "finished": finished,
              "refused": batched.batchable([specs[0], specs[3]])}
+    assert not any(m.split(".")[0] == "tensorflow" for m in sys.modules)
     print(json.dumps(found))
     """
 )
