@@ -62,12 +62,23 @@ def in_memory_pipeline() -> tuple[Pipeline, DataCatalog]:
 
 
 @pytest.fixture(scope="module")
-def local_client():
-    from distributed import Client, LocalCluster
+def cluster(tmp_path_factory):
+    """`dask scheduler` and two `dask worker` processes (w1, w2), as users start them, kept
+    for the runs of the module's tests as for a user's runs. A task whose worker dies reruns
+    once (Dask's default allows 3). The last test kills both workers."""
+    one_rerun = {"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1"}
+    folder = tmp_path_factory.mktemp("cluster")
+    with SeparateCluster(folder, workers=("w1", "w2"), env=one_rerun) as started:
+        yield started
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0") as cluster:
-        with Client(cluster) as client:
-            yield client
+
+@pytest.fixture(scope="module")
+def client(cluster):
+    """A client of the module's cluster, for the runs of in-process pipelines."""
+    from distributed import Client
+
+    with Client(cluster.address) as connected:
+        yield connected
 
 
 def test_unreachable_scheduler_is_named_within_seconds():
@@ -79,9 +90,9 @@ def test_unreachable_scheduler_is_named_within_seconds():
 
 
 @pytest.mark.slow
-def test_in_memory_data_travels_between_workers_and_back(local_client):
+def test_in_memory_data_travels_between_workers_and_back(client):
     pipeline, catalog = in_memory_pipeline()
-    DaskRunner(client=local_client).run(pipeline, catalog)
+    DaskRunner(client=client).run(pipeline, catalog)
     expected_pipeline, expected = in_memory_pipeline()
     SequentialRunner().run(expected_pipeline, expected)
     for name in ["train", "test"]:
@@ -129,10 +140,10 @@ def test_worker_without_the_project_package_is_named(tmp_path):
 
 
 @pytest.mark.slow
-def test_worker_without_the_raw_data_says_so(empty_project, local_client):
+def test_worker_without_the_raw_data_says_so(empty_project, client):
     with pytest.raises(DatasetError) as error:  # as the sequential runner raises it
         empty_project.session_run(
-            pipeline_names=["regularization"], runner=DaskRunner(client=local_client)
+            pipeline_names=["regularization"], runner=DaskRunner(client=client)
         )
     message = str(error.value)
     assert "Fashion-MNIST file(s) missing" in message
@@ -155,14 +166,14 @@ def persisted_pipeline(folder: Path) -> tuple[Pipeline, DataCatalog]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("runner", ["sequential", "dask"])
-def test_a_nodes_own_error_keeps_its_type(runner, local_client, tmp_path):
+def test_a_nodes_own_error_keeps_its_type(runner, client, tmp_path):
     """A DatasetError raised in a node is a DatasetError to the caller, as under Kedro's own
     runner; under Dask a note names the node and its worker."""
     from kedro_datasets.pandas import CSVDataset
 
     pipeline, catalog = in_memory_pipeline()
     catalog["frame"] = CSVDataset(filepath=str(tmp_path / "never_written.csv"))
-    chosen = SequentialRunner() if runner == "sequential" else DaskRunner(client=local_client)
+    chosen = SequentialRunner() if runner == "sequential" else DaskRunner(client=client)
     with pytest.raises(DatasetError, match="never_written.csv") as error:
         chosen.run(pipeline, catalog)
     assert type(error.value) is DatasetError
@@ -173,14 +184,14 @@ def test_a_nodes_own_error_keeps_its_type(runner, local_client, tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("runner", ["sequential", "dask"])
-def test_only_missing_outputs_says_what_it_skips(runner, local_client, tmp_path, caplog):
+def test_only_missing_outputs_says_what_it_skips(runner, client, tmp_path, caplog):
     """Kedro's lines about what runs and what is skipped reach the client's log, from
     Kedro's runner logger, as under its own runner; the skipped node does not run."""
     pipeline, catalog = persisted_pipeline(tmp_path)
     SequentialRunner().run(pipeline, catalog)
     (tmp_path / "scaler.pkl").unlink()
     written = (tmp_path / "features.csv").stat().st_mtime_ns
-    chosen = SequentialRunner() if runner == "sequential" else DaskRunner(client=local_client)
+    chosen = SequentialRunner() if runner == "sequential" else DaskRunner(client=client)
     with caplog.at_level(logging.INFO, logger="kedro"):
         chosen.run(pipeline, catalog, only_missing_outputs=True)
     first, second = (n.name for n in pipeline.nodes)
@@ -230,17 +241,6 @@ def use_shared_storage(project, shared: Path) -> None:
     shutil.move(project.raw, shared / "01_raw")
 
 
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
-    """`dask scheduler` and two `dask worker` processes (w1, w2), as users start them, kept
-    for the runs of the tests below as for a user's runs. A task whose worker dies reruns
-    once (Dask's default allows 3). The last test kills both workers."""
-    one_rerun = {"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1"}
-    folder = tmp_path_factory.mktemp("cluster")
-    with SeparateCluster(folder, workers=("w1", "w2"), env=one_rerun) as started:
-        yield started
-
-
 @pytest.mark.slow
 def test_separate_cluster_runs_housing_and_regularization(
     cluster, tiny_study, tiny_project, tmp_path
@@ -277,6 +277,33 @@ def test_separate_cluster_runs_housing_and_regularization(
     assert f"Progress: 1 of {models} models trained" in output
     assert f"Progress: {models} of {models} models trained" in output
     assert_models_tracked(tiny_project, models)
+
+
+def chain() -> tuple[Pipeline, DataCatalog]:
+    """Three nodes in a row, their data in memory: x and y are released after their reader."""
+    pipeline = Pipeline([
+        node(operator.add, ["frame", "params:one"], "x", name="add_one"),
+        node(operator.mul, ["x", "params:two"], "y", name="double"),
+        node(sum, "y", "z", name="total"),
+    ])  # fmt: skip
+    catalog = DataCatalog()
+    catalog["frame"], catalog["params:one"], catalog["params:two"] = np.arange(4.0), 1.0, 2.0
+    return pipeline, catalog
+
+
+@pytest.mark.slow
+def test_in_memory_data_is_released_as_under_the_sequential_runner(client):
+    """After their last reader, x and y are released (here and on the cluster); the free
+    output z is the caller's, as Kedro's own runner leaves them."""
+    results = {}
+    for name, runner in (("sequential", SequentialRunner()),
+                         ("dask", DaskRunner(client=client))):  # fmt: skip
+        pipeline, catalog = chain()
+        runner.run(pipeline, catalog)
+        results[name] = {ds: catalog.get(ds).exists() for ds in ("x", "y", "z")}
+        assert catalog.load("z") == 20.0  # (0+1 + 1+1 + 2+1 + 3+1) × 2
+    assert results["dask"] == results["sequential"] == {"x": False, "y": False, "z": True}
+    assert not client.list_datasets()  # nothing left on the cluster
 
 
 def training_worker(log: Path, times: int = 1) -> str:
@@ -339,30 +366,3 @@ def test_a_killed_workers_training_reruns_then_stops_the_run_naming_the_node_and
     assert f"Running node {TRAIN_OVERFIT} on worker tcp://127.0.0.1:" in output
     metadata = tiny_project.catalog().load("regularization.overfit.seed_42.training_metadata")
     assert metadata["epochs_run"] == 50
-
-
-def chain() -> tuple[Pipeline, DataCatalog]:
-    """Three nodes in a row, their data in memory: x and y are released after their reader."""
-    pipeline = Pipeline([
-        node(operator.add, ["frame", "params:one"], "x", name="add_one"),
-        node(operator.mul, ["x", "params:two"], "y", name="double"),
-        node(sum, "y", "z", name="total"),
-    ])  # fmt: skip
-    catalog = DataCatalog()
-    catalog["frame"], catalog["params:one"], catalog["params:two"] = np.arange(4.0), 1.0, 2.0
-    return pipeline, catalog
-
-
-@pytest.mark.slow
-def test_in_memory_data_is_released_as_under_the_sequential_runner(local_client):
-    """After their last reader, x and y are released (here and on the cluster); the free
-    output z is the caller's, as Kedro's own runner leaves them."""
-    results = {}
-    for name, runner in (("sequential", SequentialRunner()),
-                         ("dask", DaskRunner(client=local_client))):  # fmt: skip
-        pipeline, catalog = chain()
-        runner.run(pipeline, catalog)
-        results[name] = {ds: catalog.get(ds).exists() for ds in ("x", "y", "z")}
-        assert catalog.load("z") == 20.0  # (0+1 + 1+1 + 2+1 + 3+1) × 2
-    assert results["dask"] == results["sequential"] == {"x": False, "y": False, "z": True}
-    assert not local_client.list_datasets()  # nothing left on the cluster
