@@ -12,18 +12,19 @@ import sys
 import tempfile
 from importlib.util import find_spec
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pytest
 import yaml
-from kedro.config import OmegaConfigLoader
 
-from from_data_to_model import settings
-from from_data_to_model.evaluation_spec import Evaluation
-from from_data_to_model.pipelines.evaluation.tables import RUN_DEPENDENT
-from from_data_to_model.study import StudyShape
 from tests.cli import run_kedro
-from tests.raw_files import write_fashion_mnist, write_housing
+
+# The project's modules, Kedro's and pandas are imported where they are used: pytest-xdist's
+# controlling process, which runs no test, loads this file too, before it starts the test
+# processes (2-3 s of imports on 2 cores).
+if TYPE_CHECKING:
+    from from_data_to_model.evaluation_spec import Evaluation
+    from from_data_to_model.study import StudyShape
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RAW_DIR = PROJECT_ROOT / "data" / "01_raw"
@@ -76,6 +77,10 @@ def project_parameters(env: str = "base", runtime_params: dict | None = None) ->
     """The project's parameters as a run reads them: Kedro's config loader, the project's
     ``CONFIG_LOADER_ARGS``, ``conf/<env>`` over ``conf/base``, ``runtime_params`` (what
     ``--params`` gives) over both."""
+    from kedro.config import OmegaConfigLoader
+
+    from from_data_to_model import settings
+
     loader = OmegaConfigLoader(
         conf_source=str(PROJECT_ROOT / "conf"),
         env=env,
@@ -90,12 +95,38 @@ def base_parameters() -> dict:
     return project_parameters()
 
 
-# The study's variants, in configuration (and report) order, as Kedro's loader reads them.
-VARIANTS = list(base_parameters()["regularization"]["variants"])
+@functools.cache
+def _variants() -> list[str]:
+    """The study's variants, in configuration (and report) order, as Kedro's loader reads
+    them."""
+    return list(base_parameters()["regularization"]["variants"])
+
+
+@functools.cache
+def _requires_real_data() -> pytest.MarkDecorator:
+    return pytest.mark.skipif(
+        not real_files_present(),
+        reason=(
+            f"REAL DATA ABSENT: put the Fashion-MNIST .gz files and cal_housing.data under "
+            f"{RAW_DIR} (`make raw-data` downloads them) to run the real-data checks"
+        ),
+    )
+
+
+# Made on first use (see the imports): ``VARIANTS``, and ``requires_real_data`` (a mark).
+_ON_FIRST_USE = {"VARIANTS": _variants, "requires_real_data": _requires_real_data}
+
+
+def __getattr__(name: str):
+    if name in _ON_FIRST_USE:
+        return _ON_FIRST_USE[name]()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def base_evaluation(**changes) -> Evaluation:
     """``conf/base``'s evaluation parameters, typed as a run types them, with ``changes``."""
+    from from_data_to_model.evaluation_spec import Evaluation
+
     return Evaluation.model_validate(base_parameters()["evaluation"] | changes)
 
 
@@ -105,6 +136,8 @@ def tiny_parameters() -> dict:
 
 
 def study_of(parameters: dict) -> StudyShape:
+    from from_data_to_model.study import StudyShape
+
     return StudyShape.from_parameters(parameters)
 
 
@@ -117,6 +150,10 @@ def assert_same_runs(runs, reference) -> None:
     """Each run of a runs table is the reference table's run of that namespace (the same
     variant and seed), figure for figure: another runner trained the very same models."""
     expected = reference.set_index("namespace").loc[runs["namespace"]].reset_index()
+    import pandas as pd
+
+    from from_data_to_model.pipelines.evaluation.tables import RUN_DEPENDENT
+
     columns = [c for c in runs.columns if c not in RUN_DEPENDENT]
     pd.testing.assert_frame_equal(runs[columns], expected[columns])
 
@@ -247,6 +284,8 @@ def empty_project(tmp_path) -> Project:
 
 def write_tiny_raw_files(raw: Path) -> None:
     """Tiny raw files: 300 training and 60 official test images, 80 houses."""
+    from tests.raw_files import write_fashion_mnist, write_housing
+
     write_fashion_mnist(raw / "fashion-mnist", n=300)
     write_fashion_mnist(raw / "fashion-mnist", n=60, split="test", seed=1)
     write_housing(raw / "california-housing" / "cal_housing.data", n=80)
@@ -268,15 +307,6 @@ def real_files_present() -> bool:
         all((RAW_DIR / "fashion-mnist" / f).is_file() for f in SPLIT_FILES["train"])
         and (RAW_DIR / "california-housing" / "cal_housing.data").is_file()
     )
-
-
-requires_real_data = pytest.mark.skipif(
-    not real_files_present(),
-    reason=(
-        f"REAL DATA ABSENT: put the Fashion-MNIST .gz files and cal_housing.data under "
-        f"{RAW_DIR} (`make raw-data` downloads them) to run the real-data checks"
-    ),
-)
 
 
 @pytest.fixture
