@@ -17,9 +17,8 @@ from tests.processes import pause, wait_for
 pytestmark = pytest.mark.slow
 
 
-def versions(project, dataset: str) -> dict[str, object]:
+def versions(project, catalog, dataset: str) -> dict[str, object]:
     """Every saved version of a dataset, by version (the run that saved it)."""
-    catalog = project.catalog()
     folder = project.root / catalog.config_resolver.resolve_pattern(dataset)["filepath"]
     return {v.name: catalog.load(dataset, version=v.name) for v in sorted(folder.iterdir())}
 
@@ -53,14 +52,13 @@ def test_overlapping_runs_each_read_back_their_own_model(tiny_project):
             slow.kill()
     assert quick.returncode == 0, quick.stdout + quick.stderr
 
-    metadata = versions(project, "housing.training_metadata")
+    catalog = project.catalog()  # made after both runs: every version is on disk
+    metadata = versions(project, catalog, "housing.training_metadata")
     assert sorted(m["epochs_run"] for m in metadata.values()) == [2, 20]
-    tests, summaries = (
-        versions(project, "housing.test_metrics"),
-        versions(project, "housing.validation_summary"),
+    tests, summaries, reports, models = (
+        versions(project, catalog, f"housing.{name}")
+        for name in ("test_metrics", "validation_summary", "report", "model")
     )
-    reports, models = versions(project, "housing.report"), versions(project, "housing.model")
-    catalog = project.catalog()
     x_test, y_test = catalog.load("housing_X_test"), catalog.load("housing_y_test")
     for run, meta in metadata.items():  # each run's outputs, saved under its own version
         epochs = meta["epochs_run"]
