@@ -22,8 +22,8 @@ pytestmark = [
 ]
 
 # Runs the study's l2 variant (train, save, reload, evaluate) where TensorFlow cannot be
-# imported, as on a machine that has only JAX: one session per set of parameters given,
-# each session's output after a line of its own (RUN).
+# imported, as on a machine that has only JAX: one session per [parameters, only missing
+# outputs] pair given, each session's output after a line of its own (RUN).
 RUN = "=== a session starts ==="
 WITHOUT_TENSORFLOW = NO_TENSORFLOW + textwrap.dedent(
     f"""
@@ -33,8 +33,7 @@ WITHOUT_TENSORFLOW = NO_TENSORFLOW + textwrap.dedent(
     from kedro.framework.startup import bootstrap_project
 
     bootstrap_project(Path.cwd())
-    only_missing = sys.argv[1] == "only-missing"
-    for params in map(json.loads, sys.argv[2:]):
+    for params, only_missing in json.loads(sys.argv[1]):
         print({RUN!r}, flush=True)
         with KedroSession.create(runtime_params=params) as session:
             session.run(pipeline_names=["regularization"], namespaces=["regularization.l2"],
@@ -60,17 +59,22 @@ def on_jax(project) -> dict[str, str]:
     }
 
 
-def jax_runs(project, *params: dict, only_missing: bool = False) -> list[str]:
-    """The l2 variant's part of the study, run on JAX where TensorFlow cannot be imported,
-    in one process, a session for each of ``params`` in turn; each session's log."""
-    result = project.python(
-        "-c", WITHOUT_TENSORFLOW, "only-missing" if only_missing else "all",
-        *map(json.dumps, params), env=on_jax(project), merged=True,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout
-    logs = [" ".join(log.split()) for log in result.stdout.split(RUN)[1:]]
-    assert len(logs) == len(params), result.stdout
+def sessions_logs(output: str, sessions: int) -> list[str]:
+    """Each session's log, whitespace made single spaces (rich wraps long lines)."""
+    logs = [" ".join(log.split()) for log in output.split(RUN)[1:]]
+    assert len(logs) == sessions, output[-3000:]
     return logs
+
+
+def jax_runs(project, *sessions: tuple[dict, bool]) -> list[str]:
+    """The l2 variant's part of the study, run on JAX where TensorFlow cannot be imported,
+    in one process, a session for each (parameters, only missing outputs) in turn; each
+    session's log."""
+    result = project.python(
+        "-c", WITHOUT_TENSORFLOW, json.dumps(sessions), env=on_jax(project), merged=True
+    )
+    assert result.returncode == 0, result.stdout
+    return sessions_logs(result.stdout, len(sessions))
 
 
 def kept_models(project) -> dict[str, list[str]]:
@@ -88,9 +92,27 @@ def test_jax_backend_runs_without_tensorflow_and_trains_a_variants_seeds_as_one_
     together."""
     tiny_project.session_run(pipeline_names=["data_ingestion", "data_processing"])
     outputs = tiny_project.root / "data" / "07_model_output"
-    figures = {}
     modes = ("auto", "off")
-    logs = jax_runs(tiny_project, *({"training": {"batch_models": mode}} for mode in modes))
+    # One process: auto, then off, then two seeds more, their batch stopped (Ctrl-C) while
+    # it trains (the seeds' epochs made long)
+    sessions = [({"training": {"batch_models": mode}}, False) for mode in modes]
+    slow = {"regularization": {"seeds": 4, "variants": {"l2": {"epochs": 100000}}}}
+    log = tiny_project.root / "sessions.log"
+    with log.open("w") as out, ctrl_c_reaches_children():
+        process = subprocess.Popen(
+            [sys.executable, "-c", WITHOUT_TENSORFLOW, json.dumps([*sessions, (slow, True)])],
+            cwd=tiny_project.root, env={**tiny_project.env, **on_jax(tiny_project)},
+            stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            wait_for(process, log, "regularization.l2.seed_44, regularization.l2.seed_45")
+            time.sleep(2)  # in the program's epochs
+            assert ctrl_c(process) != 0
+        finally:
+            process.kill()
+    *logs, _ = sessions_logs(log.read_text(), 3)
+
+    figures = {}
     for run, (mode, log) in enumerate(zip(modes, logs, strict=True)):
         figures[mode] = {}
         for seed in (42, 43):
@@ -115,32 +137,21 @@ def test_jax_backend_runs_without_tensorflow_and_trains_a_variants_seeds_as_one_
 
         client = mlflow_store.store(tiny_project)
         trained = [r for r in mlflow_store.kedro_runs(client) if r.data.tags.get("models") != "0"]
-        assert [r.data.tags["models"] for r in trained] == ["2", "2"]
-        for parent in trained:  # each run: a child run per model
-            assert set(mlflow_store.children(client, parent)) == {
-                "regularization.l2.seed_42",
-                "regularization.l2.seed_43",
-            }
+        logged = [set(mlflow_store.children(client, parent)) for parent in trained]
+        # newest first: the stopped run (no model finished), then off's and auto's, each with
+        # a child run per model
+        assert logged == [set(), *[{"regularization.l2.seed_42", "regularization.l2.seed_43"}] * 2]
+        assert [r.data.tags["models"] for r in trained[1:]] == ["2", "2"]
 
-    # Two seeds more, a batch stopped (Ctrl-C) while it trains: nothing of it is saved.
-    kept, more = kept_models(tiny_project), {"regularization": {"seeds": 4}}
-    slow = {"regularization": {"seeds": 4, "variants": {"l2": {"epochs": 100000}}}}
-    log = tiny_project.root / "stopped.log"
-    with log.open("w") as out, ctrl_c_reaches_children():
-        run = subprocess.Popen(
-            [sys.executable, "-c", WITHOUT_TENSORFLOW, "only-missing", json.dumps(slow)],
-            cwd=tiny_project.root, env={**tiny_project.env, **on_jax(tiny_project)},
-            stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        try:
-            wait_for(run, log, "regularization.l2.seed_44, regularization.l2.seed_45")
-            time.sleep(2)  # in the program's epochs
-            assert ctrl_c(run) != 0
-        finally:
-            run.kill()
-    assert kept_models(tiny_project) == kept  # 42 and 43 kept; 44 and 45 not half-written
+    # The stopped batch saved nothing: 42 and 43 kept (auto's and off's versions), 44 and 45
+    # not half-written
+    kept = kept_models(tiny_project)
+    assert {name: len(versions) for name, versions in kept.items()} == {
+        "regularization.l2.seed_42.keras": 2,
+        "regularization.l2.seed_43.keras": 2,
+    }
     # Resumed: the two missing seeds train, together; the others are not trained again.
-    (log,) = jax_runs(tiny_project, more, only_missing=True)
+    (log,) = jax_runs(tiny_project, ({"regularization": {"seeds": 4}}, True))
     assert (
         "Training 2 models as one program: regularization.l2.seed_44, "
         "regularization.l2.seed_45" in log
