@@ -21,6 +21,7 @@ import pytest
 import yaml
 
 pytest.importorskip("distributed", reason="the Dask runner needs the [dask] extra")
+import dask
 from kedro.io import DataCatalog, DatasetError
 from kedro.pipeline import Pipeline, node
 from kedro.runner import SequentialRunner
@@ -356,10 +357,12 @@ def test_a_killed_workers_training_reruns_then_stops_the_run_naming_the_node_and
     assert not [p for p in models.rglob("*") if "partial" in p.name]  # nothing half-written
 
     cluster.add_worker("w3")
-    resumed = tiny_project.kedro(
-        "run", "--pipeline=training", RUNNER, BOTH, "--only-missing-outputs",
-        env={"DASK_SCHEDULER_ADDRESS": cluster.address}, process=True,
-    )  # fmt: skip
+    # here, in this process: the scheduler named by Dask's configuration, as a config file
+    # would name it (the environment variable is read when Dask is imported)
+    with dask.config.set({"scheduler-address": cluster.address}):
+        resumed = tiny_project.kedro(
+            "run", "--pipeline=training", RUNNER, BOTH, "--only-missing-outputs"
+        )
     output = resumed.stdout + resumed.stderr
     assert resumed.returncode == 0, output
     assert f"Skipping 1 nodes with existing outputs: {TRAIN_COMBINED}" in output  # kept
