@@ -149,11 +149,11 @@ def one_seed(parameters: dict = TINY_PARAMETERS) -> dict:
 def assert_same_runs(runs, reference) -> None:
     """Each run of a runs table is the reference table's run of that namespace (the same
     variant and seed), figure for figure: another runner trained the very same models."""
-    expected = reference.set_index("namespace").loc[runs["namespace"]].reset_index()
     import pandas as pd
 
     from from_data_to_model.pipelines.evaluation.tables import RUN_DEPENDENT
 
+    expected = reference.set_index("namespace").loc[runs["namespace"]].reset_index()
     columns = [c for c in runs.columns if c not in RUN_DEPENDENT]
     pd.testing.assert_frame_equal(runs[columns], expected[columns])
 
@@ -216,19 +216,16 @@ class Project:
         return run_kedro(self.root, list(args), {"COLUMNS": "200", **(env or {})})
 
     def python(
-        self,
-        *args: str,
-        timeout: int = 600,
-        env: dict[str, str] | None = None,
-        merged: bool = False,
+        self, *args: str, timeout: int = 600, env: dict[str, str] | None = None
     ) -> subprocess.CompletedProcess:
-        """Run this interpreter in the project (``-c CODE``, ``-m MODULE``, ...); with
-        ``merged``, its stderr into its stdout, in the order written."""
-        return self.run([sys.executable, *args], timeout=timeout, env=env, merged=merged)
+        """Run this interpreter in the project (``-c CODE``, ``-m MODULE``, ...)."""
+        return self.run([sys.executable, *args], timeout=timeout, env=env)
 
     def run(
         self, command: list[str], timeout: int, env: dict[str, str] | None, merged: bool = False
     ) -> subprocess.CompletedProcess:
+        """Run ``command`` in the project, this environment under ``env``; with ``merged``,
+        its stderr into its stdout, in the order written."""
         return subprocess.run(  # the caller checks the return code
             command,
             check=False,

@@ -81,3 +81,19 @@ def ctrl_c(process: subprocess.Popen, timeout: float = 120, again: float = 15) -
     status = Path(f"/proc/{process.pid}/status").read_text().splitlines()
     held = [line for line in status if line.startswith(("State", "SigPnd", "ShdPnd", "Sig"))]
     raise AssertionError(f"Ctrl-C did not end it within {timeout} s: {held}")
+
+
+def stopped_with_ctrl_c(
+    command: list[str], cwd: Path, env: dict[str, str], log: Path, *seen: str, then: float = 0
+) -> int:
+    """Run ``command`` (its output into ``log``) until each of ``seen`` is in its log, in
+    turn, and ``then`` seconds more; press Ctrl-C as in a terminal; its exit code."""
+    with log.open("w") as out, ctrl_c_reaches_children():
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            for text in seen:
+                wait_for(process, log, text)
+            time.sleep(then)
+            return ctrl_c(process)
+        finally:
+            process.kill()

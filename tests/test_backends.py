@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import subprocess
 import sys
 import textwrap
-import time
 
 import pytest
 
-from tests.processes import NO_TENSORFLOW, ctrl_c, ctrl_c_reaches_children, wait_for
+from tests.processes import NO_TENSORFLOW, stopped_with_ctrl_c
 
 pytestmark = [
     pytest.mark.slow,
@@ -66,13 +64,16 @@ def sessions_logs(output: str, sessions: int) -> list[str]:
     return logs
 
 
+def jax_sessions(*sessions: tuple[dict, bool]) -> list[str]:
+    """The command that runs the l2 variant's part of the study on JAX where TensorFlow
+    cannot be imported, in one process, a session for each (parameters, only missing
+    outputs) in turn."""
+    return [sys.executable, "-c", WITHOUT_TENSORFLOW, json.dumps(sessions)]
+
+
 def jax_runs(project, *sessions: tuple[dict, bool]) -> list[str]:
-    """The l2 variant's part of the study, run on JAX where TensorFlow cannot be imported,
-    in one process, a session for each (parameters, only missing outputs) in turn; each
-    session's log."""
-    result = project.python(
-        "-c", WITHOUT_TENSORFLOW, json.dumps(sessions), env=on_jax(project), merged=True
-    )
+    """``jax_sessions`` run to their end; each session's log."""
+    result = project.run(jax_sessions(*sessions), timeout=600, env=on_jax(project), merged=True)
     assert result.returncode == 0, result.stdout
     return sessions_logs(result.stdout, len(sessions))
 
@@ -98,18 +99,12 @@ def test_jax_backend_runs_without_tensorflow_and_trains_a_variants_seeds_as_one_
     sessions = [({"training": {"batch_models": mode}}, False) for mode in modes]
     slow = {"regularization": {"seeds": 4, "variants": {"l2": {"epochs": 100000}}}}
     log = tiny_project.root / "sessions.log"
-    with log.open("w") as out, ctrl_c_reaches_children():
-        process = subprocess.Popen(
-            [sys.executable, "-c", WITHOUT_TENSORFLOW, json.dumps([*sessions, (slow, True)])],
-            cwd=tiny_project.root, env={**tiny_project.env, **on_jax(tiny_project)},
-            stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        try:
-            wait_for(process, log, "regularization.l2.seed_44, regularization.l2.seed_45")
-            time.sleep(2)  # in the program's epochs
-            assert ctrl_c(process) != 0
-        finally:
-            process.kill()
+    stopped = stopped_with_ctrl_c(
+        jax_sessions(*sessions, (slow, True)), tiny_project.root,
+        {**tiny_project.env, **on_jax(tiny_project)}, log,
+        "regularization.l2.seed_44, regularization.l2.seed_45", then=2,  # in its epochs
+    )  # fmt: skip
+    assert stopped != 0
     *logs, _ = sessions_logs(log.read_text(), 3)
 
     figures = {}

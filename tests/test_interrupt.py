@@ -5,13 +5,12 @@ report from every seed."""
 from __future__ import annotations
 
 import re
-import subprocess
 
 import pytest
 from kedro.io import DatasetError
 
 from tests.conftest import VARIANTS
-from tests.processes import ctrl_c, ctrl_c_reaches_children, wait_for
+from tests.processes import stopped_with_ctrl_c
 
 pytestmark = pytest.mark.slow
 
@@ -34,19 +33,13 @@ def test_added_seed_killed_mid_training_leaves_nothing_valid_and_resumes(tiny_st
     project.local_conf(
         "parameters_slow_variant", {"regularization": {"variants": {"overfit": {"epochs": 5000}}}}
     )
-    log = project.root / "run.log"
     command = [str(project.kedro_path), "run", "--pipeline=regularization", *THREE_SEEDS,
                "--only-missing-outputs"]  # fmt: skip
-    with log.open("w") as out, ctrl_c_reaches_children():
-        run = subprocess.Popen(
-            command, cwd=project.root, env=project.env, stdout=out, stderr=subprocess.STDOUT
-        )
-        try:
-            wait_for(run, log, "Training regularization.overfit.seed_44")
-            wait_for(run, log, "epoch 3/5000")
-            assert ctrl_c(run) != 0
-        finally:
-            run.kill()
+    stopped = stopped_with_ctrl_c(
+        command, project.root, project.env, project.root / "run.log",
+        "Training regularization.overfit.seed_44", "epoch 3/5000",
+    )  # fmt: skip
+    assert stopped != 0
 
     catalog = project.catalog()
     for variant in DONE:
